@@ -1,0 +1,110 @@
+namespace Dwcp.Core.Costs;
+
+/// <summary>
+/// A question about cost, as every interface asks it. Dates are UTC calendar days, inclusive at both ends: a charge
+/// belongs to the UTC day of its ChargePeriodStart.
+/// </summary>
+public sealed record CostQuery
+{
+    /// <summary>First day of the range (inclusive).</summary>
+    public required DateOnly From { get; init; }
+
+    /// <summary>Last day of the range (inclusive).</summary>
+    public required DateOnly To { get; init; }
+
+    /// <summary>Dimensions to group by (currency is always added implicitly).</summary>
+    public IReadOnlyList<CostGrouping> GroupBy { get; init; } = [];
+
+    /// <summary>Filters, all of which must hold.</summary>
+    public IReadOnlyList<CostFilter> Filters { get; init; } = [];
+
+    /// <summary>Time resolution.</summary>
+    public CostGrain Grain { get; init; } = CostGrain.Total;
+
+    /// <summary>The measure used to rank groups for <see cref="TopN"/> and to order totals.</summary>
+    public CostMeasure RankBy { get; init; } = CostMeasure.Billed;
+
+    /// <summary>Keep the N largest groups (by <see cref="RankBy"/> over the whole range) and fold the rest into "Other".</summary>
+    public int? TopN { get; init; }
+
+    /// <summary>Maximum rows per page; null uses the configured maximum.</summary>
+    public int? PageSize { get; init; }
+
+    /// <summary>Opaque cursor from a previous page's <see cref="CostQueryResult.NextCursor"/>.</summary>
+    public string? Cursor { get; init; }
+}
+
+/// <summary>One line of a cost answer: a time bucket (unless the grain is Total), the group's key values and its measures.</summary>
+/// <param name="PeriodStart">Start day of the bucket; null for <see cref="CostGrain.Total"/>.</param>
+/// <param name="Keys">Values of the grouping dimensions, in the order asked; null where the row has no value.</param>
+/// <param name="Currency">BillingCurrency of every charge summed into this line.</param>
+/// <param name="BilledCost">Sum of BilledCost.</param>
+/// <param name="EffectiveCost">Sum of EffectiveCost.</param>
+/// <param name="ListCost">Sum of ListCost.</param>
+/// <param name="ConsumedQuantity">Sum of ConsumedQuantity when every charge in the line has the same ConsumedUnit; otherwise null.</param>
+/// <param name="ConsumedUnit">That single unit, or null.</param>
+/// <param name="RowCount">Number of FOCUS rows summed.</param>
+/// <param name="IsOther">True for the "Other" bucket of a top-N answer.</param>
+public sealed record CostLine(
+    DateOnly? PeriodStart,
+    IReadOnlyList<string?> Keys,
+    string Currency,
+    decimal BilledCost,
+    decimal EffectiveCost,
+    decimal ListCost,
+    decimal? ConsumedQuantity,
+    string? ConsumedUnit,
+    long RowCount,
+    bool IsOther = false)
+{
+    /// <summary>List − Effective: what discounts and commitments saved against list price.</summary>
+    public decimal Savings => ListCost - EffectiveCost;
+
+    /// <summary>The value of a measure.</summary>
+    public decimal Get(CostMeasure measure) => measure switch
+    {
+        CostMeasure.Effective => EffectiveCost,
+        CostMeasure.List => ListCost,
+        _ => BilledCost,
+    };
+}
+
+/// <summary>Totals for one currency over the whole answer.</summary>
+public sealed record CurrencyTotal(string Currency, decimal BilledCost, decimal EffectiveCost, decimal ListCost, long RowCount)
+{
+    /// <summary>List − Effective.</summary>
+    public decimal Savings => ListCost - EffectiveCost;
+
+    /// <summary>The value of a measure.</summary>
+    public decimal Get(CostMeasure measure) => measure switch
+    {
+        CostMeasure.Effective => EffectiveCost,
+        CostMeasure.List => ListCost,
+        _ => BilledCost,
+    };
+}
+
+/// <summary>The answer to a <see cref="CostQuery"/>.</summary>
+public sealed record CostQueryResult
+{
+    /// <summary>The question, as run (after scope was applied).</summary>
+    public required CostQuery Query { get; init; }
+
+    /// <summary>Names of the key columns, matching <see cref="CostLine.Keys"/>.</summary>
+    public required IReadOnlyList<string> KeyNames { get; init; }
+
+    /// <summary>The lines of this page, ordered by period, then currency, then cost descending.</summary>
+    public required IReadOnlyList<CostLine> Lines { get; init; }
+
+    /// <summary>Totals per currency over the whole answer (all pages). Never summed across currencies.</summary>
+    public required IReadOnlyList<CurrencyTotal> Totals { get; init; }
+
+    /// <summary>Cursor for the next page, or null when this is the last page.</summary>
+    public string? NextCursor { get; init; }
+
+    /// <summary>Total number of lines across all pages.</summary>
+    public long TotalLines { get; init; }
+
+    /// <summary>The scope the answer was restricted to.</summary>
+    public required CostScope Scope { get; init; }
+}
