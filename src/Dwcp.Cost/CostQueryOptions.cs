@@ -1,0 +1,17 @@
+namespace Dwcp.Cost;
+
+/// <summary>Limits of the cost query layer (<c>analytics.api</c> in dwcp.yaml).</summary>
+public sealed record CostQueryOptions
+{
+    /// <summary>Longest a query may run (<c>api.query_timeout</c>, default 30 s).</summary>
+    public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most lines one answer (one page) may hold (<c>api.max_results</c>, default 10,000).</summary>
+    public int MaxResults { get; init; } = 10_000;
+
+    /// <summary>Relative fitted change over a range below which the trend is STABLE (default 5%).</summary>
+    public double TrendThreshold { get; init; } = 0.05;
+
+    /// <summary>Longest date range one query may span, in days (default 3,660: ten years).</summary>
+    public int MaxRangeDays { get; init; } = 3660;
+}

@@ -1,0 +1,197 @@
+using System.Text.Json;
+using Dwcp.Core.Focus;
+using DuckDB.NET.Data;
+
+namespace Dwcp.Storage.DuckDb;
+
+/// <summary>
+/// One delivery written through DuckDB's appender. Rows carry the load id and stay invisible (the
+/// <c>visible_cost_rows</c> view joins on <c>partition_versions</c>) until <see cref="CommitAsync"/> repoints every pair
+/// the load holds in a single transaction.
+/// </summary>
+internal sealed class DuckDbLoadSession : ILoadSession
+{
+    private readonly DuckDbCostStore _store;
+    private readonly DuckDBConnection _connection;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<(string Account, DateTime Period), (long Rows, decimal Billed)> _pairs = [];
+    private readonly List<(string Path, string Sha, long Rows)> _files = [];
+    private DuckDBAppender? _appender;
+    private bool _finished;
+
+    public DuckDbLoadSession(DuckDbCostStore store, DuckDBConnection connection, long loadId, TimeProvider time)
+    {
+        _store = store;
+        _connection = connection;
+        _time = time;
+        LoadId = loadId;
+        _appender = connection.CreateAppender("cost_rows");
+    }
+
+    public long LoadId { get; }
+
+    public long RowCount { get; private set; }
+
+    public void AddFile(string path, string sha256, long rowCount) => _files.Add((path, sha256, rowCount));
+
+    public void Append(FocusRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ObjectDisposedException.ThrowIf(_finished || _appender is null, this);
+        var account = row.BillingAccountId ?? throw new StoreException($"Row at {row.SourceFile}:{row.SourceLine} has no BillingAccountId.");
+        var period = row.BillingPeriodStart ?? throw new StoreException($"Row at {row.SourceFile}:{row.SourceLine} has no BillingPeriodStart.");
+        var chargeStart = row.ChargePeriodStart ?? throw new StoreException($"Row at {row.SourceFile}:{row.SourceLine} has no ChargePeriodStart.");
+
+        var r = _appender.CreateRow();
+        r.AppendValue((long?)LoadId).AppendValue((long?)RowCount).AppendValue((DateOnly?)DateOnly.FromDateTime(chargeStart));
+        foreach (var c in FocusColumns.All)
+        {
+            switch (c.DataType)
+            {
+                case FocusDataType.Decimal:
+                    r.AppendValue(row.Decimals[c.Slot]);
+                    break;
+                case FocusDataType.DateTime:
+                    r.AppendValue(row.DateTimes[c.Slot]);
+                    break;
+                default:
+                    r.AppendValue(row.Strings[c.Slot]);
+                    break;
+            }
+        }
+
+        var tags = row.NormalizedTags;
+        if (tags.Count == 0)
+        {
+            r.AppendNullValue().AppendNullValue();
+        }
+        else
+        {
+            var keys = new string[tags.Count];
+            var values = new string[tags.Count];
+            for (var i = 0; i < tags.Count; i++)
+            {
+                keys[i] = tags[i].Key;
+                values[i] = tags[i].Value;
+            }
+
+            r.AppendValue((IEnumerable<string>)keys).AppendValue((IEnumerable<string>)values);
+        }
+
+        r.AppendValue(row.Extensions.Count == 0 ? null : JsonSerializer.Serialize(row.Extensions))
+         .AppendValue(row.SourceFile)
+         .AppendValue((long?)row.SourceLine)
+         .EndRow();
+
+        RowCount++;
+        var key = (account, period);
+        _pairs.TryGetValue(key, out var agg);
+        _pairs[key] = (agg.Rows + 1, agg.Billed + (row.BilledCost ?? 0m));
+    }
+
+    public Task<LoadSummary> CommitAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        CloseAppender();
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = _time.GetUtcNow().UtcDateTime;
+        var published = new List<PartitionVersion>();
+        var replaced = new List<(string Account, DateTime Period, long OldLoad)>();
+
+        using (var tx = _connection.BeginTransaction())
+        {
+            foreach (var (path, sha, rows) in _files)
+            {
+                Exec("INSERT INTO load_files VALUES ($l, $p, $s, $r)", ("l", LoadId), ("p", path), ("s", sha), ("r", rows));
+            }
+
+            foreach (var ((account, period), (rows, billed)) in _pairs.OrderBy(p => p.Key.Account, StringComparer.Ordinal).ThenBy(p => p.Key.Period))
+            {
+                var old = Scalar("SELECT load_id FROM partition_versions WHERE billing_account_id = $a AND billing_period_start = $p", ("a", account), ("p", period));
+                long? oldLoad = old is null or DBNull ? null : Convert.ToInt64(old, System.Globalization.CultureInfo.InvariantCulture);
+                Exec("INSERT OR REPLACE INTO partition_versions VALUES ($a, $p, $l, $r, $b, $t)", ("a", account), ("p", period), ("l", LoadId), ("r", rows), ("b", billed), ("t", now));
+                Exec("INSERT INTO partition_history VALUES ($a, $p, $l, $r, $b, $t, $o)", ("a", account), ("p", period), ("l", LoadId), ("r", rows), ("b", billed), ("t", now), ("o", oldLoad));
+                if (oldLoad is { } o)
+                {
+                    replaced.Add((account, period, o));
+                }
+
+                published.Add(new PartitionVersion(account, period, LoadId, rows, billed));
+            }
+
+            Exec("UPDATE loads SET status = 'committed', committed_at = $t, row_count = $r WHERE load_id = $l", ("t", now), ("r", RowCount), ("l", LoadId));
+            tx.Commit();
+        }
+
+        // The superseded rows are now invisible; remove them. A crash here leaves only invisible rows, which the
+        // next start-up removes (see DuckDbCostStore.Recover).
+        foreach (var (account, period, oldLoad) in replaced)
+        {
+            Exec("DELETE FROM cost_rows WHERE load_id = $l AND \"BillingAccountId\" = $a AND \"BillingPeriodStart\" = $p", ("l", oldLoad), ("a", account), ("p", period));
+        }
+
+        Finish();
+        return Task.FromResult(new LoadSummary(LoadId, RowCount, published, replaced.Count));
+    }
+
+    public Task AbortAsync(CancellationToken cancellationToken = default)
+    {
+        if (_finished)
+        {
+            return Task.CompletedTask;
+        }
+
+        CloseAppender();
+        Exec("DELETE FROM cost_rows WHERE load_id = $l", ("l", LoadId));
+        Exec("UPDATE loads SET status = 'aborted' WHERE load_id = $l", ("l", LoadId));
+        Finish();
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_finished)
+        {
+            await AbortAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void CloseAppender()
+    {
+        var appender = _appender;
+        _appender = null;
+        appender?.Close();
+        appender?.Dispose();
+    }
+
+    private void Finish()
+    {
+        _finished = true;
+        _connection.Dispose();
+        _store.ReleaseWriter();
+    }
+
+    private void Exec(string sql, params (string Name, object? Value)[] args)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in args)
+        {
+            cmd.Parameters.Add(new DuckDBParameter(name, value));
+        }
+
+        cmd.ExecuteNonQuery();
+    }
+
+    private object? Scalar(string sql, params (string Name, object? Value)[] args)
+    {
+        using var cmd = _connection.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in args)
+        {
+            cmd.Parameters.Add(new DuckDBParameter(name, value));
+        }
+
+        return cmd.ExecuteScalar();
+    }
+}

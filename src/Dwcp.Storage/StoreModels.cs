@@ -1,0 +1,63 @@
+using Dwcp.Core.Costs;
+
+namespace Dwcp.Storage;
+
+/// <summary>What a load is for.</summary>
+/// <param name="Description">Free text shown in load history, e.g. the ingest command line.</param>
+public sealed record LoadRequest(string Description);
+
+/// <summary>A file already imported and still current.</summary>
+public sealed record ImportedFile(long LoadId, string Path, string Sha256, long RowCount, DateTime CommittedAtUtc);
+
+/// <summary>The result of a committed load.</summary>
+/// <param name="LoadId">The load's id.</param>
+/// <param name="RowCount">Rows written.</param>
+/// <param name="Partitions">The (billing account, billing period) pairs it now owns.</param>
+/// <param name="ReplacedPartitions">How many of those pairs had an older version that this load replaced.</param>
+public sealed record LoadSummary(long LoadId, long RowCount, IReadOnlyList<PartitionVersion> Partitions, int ReplacedPartitions);
+
+/// <summary>The current version of one (billing account, billing period) pair.</summary>
+public sealed record PartitionVersion(string BillingAccountId, DateTime BillingPeriodStart, long LoadId, long RowCount, decimal BilledCost);
+
+/// <summary>Facts about the store for <c>/health</c> and <c>dwcp status</c>.</summary>
+public sealed record StoreInfo(string Backend, string Location, int SchemaVersion, long VisibleRows, long Loads);
+
+/// <summary>The first and last charge day and the row count.</summary>
+public sealed record DataRange(DateOnly? From, DateOnly? To, long RowCount);
+
+/// <summary>
+/// An aggregation as the store runs it: already validated and scoped by the cost query layer. Lines are ordered by
+/// period, then currency, then <see cref="RankBy"/> descending, then keys.
+/// </summary>
+public sealed record CostAggregation
+{
+    /// <summary>First day (inclusive).</summary>
+    public required DateOnly From { get; init; }
+
+    /// <summary>Last day (inclusive).</summary>
+    public required DateOnly To { get; init; }
+
+    /// <summary>Group-by dimensions; currency is always added.</summary>
+    public IReadOnlyList<CostGrouping> GroupBy { get; init; } = [];
+
+    /// <summary>Filters, all must hold (the caller's scope is among them).</summary>
+    public IReadOnlyList<CostFilter> Filters { get; init; } = [];
+
+    /// <summary>Time bucket.</summary>
+    public CostGrain Grain { get; init; } = CostGrain.Total;
+
+    /// <summary>Order measure.</summary>
+    public CostMeasure RankBy { get; init; } = CostMeasure.Billed;
+
+    /// <summary>
+    /// When set, only these key tuples keep their identity; every other group is folded into one "Other" line per
+    /// period and currency (keys null, <see cref="CostLine.IsOther"/> true).
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<string?>>? KeepKeys { get; init; }
+
+    /// <summary>Maximum lines to return.</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>Lines to skip.</summary>
+    public long Offset { get; init; }
+}
