@@ -1,0 +1,29 @@
+using Dwcp.Core.Costs;
+using Dwcp.Cost;
+
+namespace Dwcp.Server;
+
+/// <summary>How to run the server. The CLI fills it from dwcp.yaml, the environment and flags.</summary>
+public sealed record DwcpServerOptions
+{
+    /// <summary>The data folder (holds dwcp.duckdb and server.json).</summary>
+    public string DataDir { get; init; } = "./.dwcp";
+
+    /// <summary>Listen URLs, e.g. <c>http://127.0.0.1:8080</c>.</summary>
+    public string Urls { get; init; } = "http://127.0.0.1:8080";
+
+    /// <summary>The local user's scope.</summary>
+    public CostScope Scope { get; init; } = CostScope.Everything;
+
+    /// <summary>Query limits.</summary>
+    public CostQueryOptions Query { get; init; } = new();
+
+    /// <summary>Write <c>server.json</c> into the data folder so other commands find this server.</summary>
+    public bool WriteServerFile { get; init; } = true;
+
+    /// <summary>Folder of the built dashboard; default: <c>wwwroot</c> next to the binaries.</summary>
+    public string? WebRoot { get; init; }
+
+    /// <summary>The configuration sources, shown by /health (key → where its value came from).</summary>
+    public IReadOnlyDictionary<string, string> ConfigSources { get; init; } = new Dictionary<string, string>();
+}

@@ -1,0 +1,130 @@
+using Dwcp.Core;
+using Dwcp.Core.Costs;
+using Dwcp.Storage;
+using GraphQL.Types;
+
+namespace Dwcp.Server.Graph;
+
+/// <summary>One metric line as GraphQL returns it.</summary>
+public sealed record CostMetricView(
+    string Timestamp,
+    CloudProvider? Provider,
+    string? ProviderName,
+    IReadOnlyDictionary<CostDimension, string?> Keys,
+    string Currency,
+    decimal Cost,
+    decimal BilledCost,
+    decimal EffectiveCost,
+    decimal ListCost,
+    decimal? Usage,
+    string? UsageUnit,
+    long RowCount,
+    bool IsOther)
+{
+    public string? Key(CostDimension d) => Keys.TryGetValue(d, out var v) ? v : null;
+}
+
+/// <summary>The answer of getCostMetrics.</summary>
+public sealed record CostMetricsView(
+    IReadOnlyList<CostMetricView> Metrics,
+    CostSummary? Summary,
+    IReadOnlyList<CostSummary> Summaries,
+    IReadOnlyList<string> Currencies,
+    PageInfoView PageInfo,
+    string Scope);
+
+/// <summary>Cursor paging facts.</summary>
+public sealed record PageInfoView(bool HasNextPage, string? EndCursor, long TotalCount);
+
+public sealed class CostMetricType : ObjectGraphType<CostMetricView>
+{
+    public CostMetricType()
+    {
+        Name = "CostMetric";
+        Description = "Cost of one group in one time bucket, in one currency.";
+        Field<NonNullGraphType<StringGraphType>>("timestamp").Description("Start day of the bucket (YYYY-MM-DD, UTC); the range start for TOTAL.").Resolve(c => c.Source.Timestamp);
+        Field<CloudProviderEnum>("provider").Resolve(c => c.Source.Provider);
+        Field<StringGraphType>("providerName").Description("FOCUS ProviderName as delivered.").Resolve(c => c.Source.ProviderName);
+        Field<StringGraphType>("service").Resolve(c => c.Source.Key(CostDimension.Service));
+        Field<StringGraphType>("region").Resolve(c => c.Source.Key(CostDimension.Region));
+        Field<StringGraphType>("billingAccount").Resolve(c => c.Source.Key(CostDimension.BillingAccount));
+        Field<StringGraphType>("subAccount").Resolve(c => c.Source.Key(CostDimension.SubAccount));
+        Field<StringGraphType>("serviceCategory").Resolve(c => c.Source.Key(CostDimension.ServiceCategory));
+        Field<StringGraphType>("resource").Resolve(c => c.Source.Key(CostDimension.Resource));
+        Field<StringGraphType>("chargeCategory").Resolve(c => c.Source.Key(CostDimension.ChargeCategory));
+        Field<StringGraphType>("pricingCategory").Resolve(c => c.Source.Key(CostDimension.PricingCategory));
+        Field<StringGraphType>("tagValue").Description("Value of the tagKey when grouping by TAG; null for untagged cost.").Resolve(c => c.Source.Key(CostDimension.Tag));
+        Field<NonNullGraphType<StringGraphType>>("currency").Resolve(c => c.Source.Currency);
+        Field<NonNullGraphType<DecimalGraphType>>("cost").Description("The costType measure, aggregated as asked.").Resolve(c => c.Source.Cost);
+        Field<NonNullGraphType<DecimalGraphType>>("billedCost").Resolve(c => c.Source.BilledCost);
+        Field<NonNullGraphType<DecimalGraphType>>("effectiveCost").Resolve(c => c.Source.EffectiveCost);
+        Field<NonNullGraphType<DecimalGraphType>>("listCost").Resolve(c => c.Source.ListCost);
+        Field<NonNullGraphType<DecimalGraphType>>("savings").Description("listCost − effectiveCost.").Resolve(c => c.Source.ListCost - c.Source.EffectiveCost);
+        Field<DecimalGraphType>("usage").Description("Sum of ConsumedQuantity when the group has a single ConsumedUnit; otherwise null.").Resolve(c => c.Source.Usage);
+        Field<StringGraphType>("usageUnit").Resolve(c => c.Source.UsageUnit);
+        Field<NonNullGraphType<LongGraphType>>("rowCount").Description("FOCUS rows summed (lineage).").Resolve(c => c.Source.RowCount);
+        Field<NonNullGraphType<BooleanGraphType>>("isOther").Description("True for the bucket that folds groups outside the top N.").Resolve(c => c.Source.IsOther);
+    }
+}
+
+public sealed class CostSummaryType : ObjectGraphType<CostSummary>
+{
+    public CostSummaryType()
+    {
+        Name = "CostSummary";
+        Field<NonNullGraphType<StringGraphType>>("currency").Resolve(c => c.Source.Currency);
+        Field<NonNullGraphType<DecimalGraphType>>("totalCost").Resolve(c => c.Source.TotalCost);
+        Field<NonNullGraphType<DecimalGraphType>>("averageDailyCost").Description("totalCost / days in the range (inclusive).").Resolve(c => c.Source.AverageDailyCost);
+        Field<NonNullGraphType<TrendEnum>>("trend").Resolve(c => c.Source.Trend);
+        Field<NonNullGraphType<IntGraphType>>("days").Resolve(c => c.Source.Days);
+        Field<FloatGraphType>("relativeChange").Description("Fitted change over the range relative to mean daily cost (0.1 = +10%).").Resolve(c => c.Source.RelativeChange);
+    }
+}
+
+public sealed class PageInfoType : ObjectGraphType<PageInfoView>
+{
+    public PageInfoType()
+    {
+        Name = "PageInfo";
+        Field<NonNullGraphType<BooleanGraphType>>("hasNextPage").Resolve(c => c.Source.HasNextPage);
+        Field<StringGraphType>("endCursor").Description("Pass as `after` to get the next page.").Resolve(c => c.Source.EndCursor);
+        Field<NonNullGraphType<LongGraphType>>("totalCount").Resolve(c => c.Source.TotalCount);
+    }
+}
+
+public sealed class CostMetricsResultType : ObjectGraphType<CostMetricsView>
+{
+    public CostMetricsResultType()
+    {
+        Name = "CostMetricsResult";
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<CostMetricType>>>>("metrics").Resolve(c => c.Source.Metrics);
+        Field<CostSummaryType>("summary").Description("Summary of the answer's single currency; null when it spans several (see summaries).").Resolve(c => c.Source.Summary);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<CostSummaryType>>>>("summaries").Description("One summary per currency; amounts in different currencies are never added.").Resolve(c => c.Source.Summaries);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("currencies").Resolve(c => c.Source.Currencies);
+        Field<NonNullGraphType<PageInfoType>>("pageInfo").Resolve(c => c.Source.PageInfo);
+        Field<NonNullGraphType<StringGraphType>>("scope").Description("The scope the answer was restricted to (set by the server, never by the request).").Resolve(c => c.Source.Scope);
+    }
+}
+
+public sealed class DataRangeType : ObjectGraphType<DataRange>
+{
+    public DataRangeType()
+    {
+        Name = "DataRange";
+        Field<StringGraphType>("from").Resolve(c => c.Source.From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        Field<StringGraphType>("to").Resolve(c => c.Source.To?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        Field<NonNullGraphType<LongGraphType>>("rowCount").Resolve(c => c.Source.RowCount);
+    }
+}
+
+public sealed class StoreInfoType : ObjectGraphType<StoreInfo>
+{
+    public StoreInfoType()
+    {
+        Name = "StoreInfo";
+        Field<NonNullGraphType<StringGraphType>>("backend").Resolve(c => c.Source.Backend);
+        Field<NonNullGraphType<IntGraphType>>("schemaVersion").Resolve(c => c.Source.SchemaVersion);
+        Field<NonNullGraphType<LongGraphType>>("visibleRows").Resolve(c => c.Source.VisibleRows);
+        Field<NonNullGraphType<LongGraphType>>("loads").Resolve(c => c.Source.Loads);
+    }
+}
