@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Dwcp.Core.Costs;
 using Dwcp.Cost;
+using Dwcp.Cost.Ingestion;
+using Dwcp.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,6 +16,7 @@ public static class ApiEndpoints
     public static IEndpointRouteBuilder MapDwcpApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/cost/query", QueryCostAsync);
+        app.MapPost("/api/v1/ingest", IngestAsync);
         return app;
     }
 
@@ -45,9 +48,51 @@ public static class ApiEndpoints
         }
     }
 
+    private static async Task<IResult> IngestAsync(HttpContext http, ICostStore store, DwcpServerOptions options)
+    {
+        IngestRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync<IngestRequest>(http.Request.Body, CostJson.Options, http.RequestAborted);
+        }
+        catch (JsonException ex)
+        {
+            return Error(StatusCodes.Status400BadRequest, "INVALID_ARGUMENT", $"The body is not an ingest request: {ex.Message}");
+        }
+
+        if (request is null || request.Paths.Count == 0)
+        {
+            return Error(StatusCodes.Status400BadRequest, "INVALID_ARGUMENT", "Name at least one file or folder in \"paths\".");
+        }
+
+        if (request.Paths.Any(p => !Path.IsPathFullyQualified(p)))
+        {
+            return Error(StatusCodes.Status400BadRequest, "INVALID_ARGUMENT", "Paths must be absolute: the server resolves them on its own machine.");
+        }
+
+        try
+        {
+            var importer = new BillingImporter(store);
+            var result = await importer.ImportAsync(request.Paths, new ImportOptions
+            {
+                SkipInvalidRows = request.SkipInvalidRows,
+                RejectedDir = Path.Combine(options.DataDir, "rejected"),
+                Description = "ingest (via server): " + string.Join(' ', request.Paths),
+            }, cancellationToken: http.RequestAborted);
+            return Results.Json(result, CostJson.Options);
+        }
+        catch (FileNotFoundException ex)
+        {
+            return Error(StatusCodes.Status400BadRequest, "INVALID_ARGUMENT", ex.Message);
+        }
+    }
+
     internal static IResult Error(int status, string code, string message) =>
         Results.Json(new ApiError(code, message), CostJson.Options, statusCode: status);
 }
+
+/// <summary>Body of <c>POST /api/v1/ingest</c>: absolute paths of files or folders on the server's machine.</summary>
+public sealed record IngestRequest(IReadOnlyList<string> Paths, bool SkipInvalidRows);
 
 /// <summary>The error body of every REST endpoint.</summary>
 public sealed record ApiError(string Code, string Message);

@@ -1,0 +1,115 @@
+using System.CommandLine;
+using Dwcp.Cli;
+using Dwcp.Cli.Commands;
+using Dwcp.Configuration;
+using Dwcp.Ingest;
+using Dwcp.Storage;
+using Spectre.Console;
+
+var stdout = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+
+var configOpt = new Option<string?>("--config") { Description = "dwcp.yaml to read (default: $DWCP_CONFIG, else ./dwcp.yaml if present).", Recursive = true };
+var dataOpt = new Option<string?>("--data") { Description = "Data folder (default ./.dwcp; analytics.data_dir).", Recursive = true };
+var scopeOpt = new Option<string?>("--scope") { Description = "What the local user may see, e.g. account=123|456;tag:Department=Eng (default: everything).", Recursive = true };
+var urlsOpt = new Option<string?>("--urls") { Description = "Listen URL(s), e.g. http://127.0.0.1:8080 (analytics.api.urls)." };
+
+var root = new RootCommand("DWCP Analytics: multi-cloud cost (FOCUS) analytics. Every number traceable to its source rows.");
+root.Options.Add(configOpt);
+root.Options.Add(dataOpt);
+root.Options.Add(scopeOpt);
+
+int exit = ExitCodes.Ok;
+CliContext Context(ParseResult p, bool withUrls = false) => CliContext.Create(
+    new GlobalOptions(p.GetValue(configOpt), p.GetValue(dataOpt), p.GetValue(scopeOpt), withUrls ? p.GetValue(urlsOpt) : null), stdout, stderr);
+
+// serve
+var serve = new Command("serve", "Serve the GraphQL API and the dashboard on the data folder until stopped.");
+serve.Options.Add(urlsOpt);
+serve.SetAction(async (p, ct) => exit = await ServeCommand.RunAsync(Context(p, withUrls: true), ct));
+root.Subcommands.Add(serve);
+
+// ingest
+var pathsArg = new Argument<string[]>("PATH") { Description = "FOCUS files (CSV, CSV.gz, Parquet) or folders of them.", Arity = ArgumentArity.OneOrMore };
+var skipOpt = new Option<bool>("--skip-invalid-rows") { Description = "Load the good rows; write bad rows with their reasons to a sidecar CSV under <data>/rejected/." };
+var ingestFormat = new Option<string>("--format") { Description = "Output: table or json.", DefaultValueFactory = _ => "table" };
+ingestFormat.AcceptOnlyFromAmong("table", "json");
+var ingest = new Command("ingest", "Import billing files as one delivery. Re-importing an identical file changes nothing; a newer delivery restates the billing periods it holds.");
+ingest.Arguments.Add(pathsArg);
+ingest.Options.Add(skipOpt);
+ingest.Options.Add(ingestFormat);
+ingest.SetAction(async (p, ct) => exit = await IngestCommand.RunAsync(Context(p), p.GetValue(pathsArg)!, p.GetValue(skipOpt), p.GetValue(ingestFormat)!, ct));
+root.Subcommands.Add(ingest);
+
+// demo
+var seedOpt = new Option<int>("--seed") { Description = "Seed of the generated data set (same seed, same data).", DefaultValueFactory = _ => 42 };
+var noServeOpt = new Option<bool>("--no-serve") { Description = "Load the demo data and exit instead of serving." };
+var demo = new Command("demo", "Generate a multi-cloud demo company (2023-12-01 to 2024-12-31), load it with the real FOCUS sample, and serve it.");
+demo.Options.Add(seedOpt);
+demo.Options.Add(urlsOpt);
+demo.Options.Add(noServeOpt);
+demo.SetAction(async (p, ct) => exit = await DemoCommand.RunAsync(Context(p, withUrls: true), p.GetValue(seedOpt), !p.GetValue(noServeOpt), ct));
+root.Subcommands.Add(demo);
+
+// cost
+var fromOpt = new Option<string?>("--from") { Description = "First day, YYYY-MM-DD (inclusive, UTC). Default: first day of the last month with data." };
+var toOpt = new Option<string?>("--to") { Description = "Last day, YYYY-MM-DD (inclusive, UTC). Default: last day with data." };
+var groupOpt = new Option<string[]>("--group-by") { Description = "Dimensions: provider, billing-account, sub-account, service, service-category, region, resource, charge-category, pricing-category, currency, tag:KEY (comma-separated or repeated).", AllowMultipleArgumentsPerToken = true };
+var grainOpt = new Option<string>("--grain") { Description = "total, day, week or month.", DefaultValueFactory = _ => "total" };
+var typeOpt = new Option<string>("--cost-type") { Description = "Measure to rank by: billed, effective or list.", DefaultValueFactory = _ => "billed" };
+var topOpt = new Option<int?>("--top") { Description = "Keep the N largest groups and fold the rest into Other." };
+var filterOpt = new Option<string[]>("--filter") { Description = "DIMENSION=V1,V2 (repeatable), e.g. provider=AWS or tag:Department=Eng." };
+var limitOpt = new Option<int?>("--limit") { Description = "At most this many lines (default and maximum: api.max_results)." };
+var costFormat = new Option<string>("--format") { Description = "table, json or csv.", DefaultValueFactory = _ => "table" };
+costFormat.AcceptOnlyFromAmong("table", "json", "csv");
+grainOpt.AcceptOnlyFromAmong("total", "day", "week", "month");
+typeOpt.AcceptOnlyFromAmong("billed", "effective", "list");
+var cost = new Command("cost", "Cost totals and series from the command line (through the same query layer as GraphQL).");
+foreach (var o in new Option[] { fromOpt, toOpt, groupOpt, grainOpt, typeOpt, topOpt, filterOpt, limitOpt, costFormat })
+{
+    cost.Options.Add(o);
+}
+
+cost.SetAction(async (p, ct) => exit = await CostCommand.RunAsync(Context(p), new CostArgs(
+    p.GetValue(fromOpt), p.GetValue(toOpt), p.GetValue(groupOpt) ?? [], p.GetValue(grainOpt)!, p.GetValue(typeOpt)!,
+    p.GetValue(topOpt), p.GetValue(filterOpt) ?? [], p.GetValue(costFormat)!, p.GetValue(limitOpt)), ct));
+root.Subcommands.Add(cost);
+
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    foreach (var e in parse.Errors)
+    {
+        Console.Error.WriteLine("error: " + e.Message);
+    }
+
+    var name = parse.CommandResult.Command == root ? "dwcp" : "dwcp " + parse.CommandResult.Command.Name;
+    Console.Error.WriteLine($"Run '{name} --help' for usage.");
+    return ExitCodes.Usage;
+}
+
+try
+{
+    var code = await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    return code != 0 ? code : exit;
+}
+catch (UsageException ex)
+{
+    stderr.MarkupLine("[red]error:[/] " + Markup.Escape(ex.Message));
+    return ExitCodes.Usage;
+}
+catch (ConfigException ex)
+{
+    stderr.MarkupLine("[red]configuration error:[/] " + Markup.Escape(ex.Message));
+    return ExitCodes.Usage;
+}
+catch (Exception ex) when (ex is StoreException or IngestException or IOException or UnauthorizedAccessException or HttpRequestException or InvalidOperationException or Dwcp.Cost.CostQueryException)
+{
+    stderr.MarkupLine("[red]error:[/] " + Markup.Escape(ex.Message));
+    return ExitCodes.Failure;
+}
+catch (OperationCanceledException)
+{
+    stderr.MarkupLine("[yellow]Stopped.[/]");
+    return ExitCodes.Failure;
+}
