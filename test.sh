@@ -29,7 +29,7 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "Need ${need[*]} and not root: install them first (apt-get install ${need[*]})." >&2; exit 1
   fi
 fi
-export DWCP_CHROMIUM="${DWCP_CHROMIUM:-$(command -v chromium)}"
+export CHROMIUM_BIN="${CHROMIUM_BIN:-$(command -v chromium)}"
 
 # 2. Build everything once (this also runs the dashboard's npm ci + vite build).
 log "Building"
@@ -41,7 +41,6 @@ fi
 
 # 3. Run every test project (servers they need run in-process on free 127.0.0.1 ports with state in temp folders).
 log "Testing"
-export DWCP_TEST_STATE="$STATE"
 dotnet test Dwcp.slnx -c Debug --no-build --nologo \
   --logger "trx" --results-directory "$RESULTS" \
   --logger "console;verbosity=minimal" -- RunConfiguration.TestSessionTimeout=1500000

@@ -1,15 +1,21 @@
+using Dwcp.Configuration;
 using Dwcp.Server;
 
-/// <summary>Runs the server alone (<c>dotnet run --project src/Dwcp.Server</c>); the CLI's <c>serve</c> is the usual way.</summary>
+/// <summary>Runs the server alone (<c>dotnet run --project src/Dwcp.Server</c>); <c>dwcp serve</c> is the usual way.</summary>
 public partial class Program
 {
-    /// <summary>Entry point. Reads DWCP_DATA_DIR and DWCP_API_URLS from the environment.</summary>
+    /// <summary>Entry point: configuration from dwcp.yaml and DWCP_* variables, as the CLI reads it.</summary>
     public static async Task Main(string[] args)
     {
+        var loaded = DwcpConfigLoader.Load(null, DwcpConfigLoader.ReadEnvironment(), new Dictionary<string, string>());
+        var c = loaded.Config;
         var options = new DwcpServerOptions
         {
-            DataDir = Environment.GetEnvironmentVariable("DWCP_DATA_DIR") ?? "./.dwcp",
-            Urls = Environment.GetEnvironmentVariable("DWCP_API_URLS") ?? "http://127.0.0.1:8080",
+            DataDir = c.DataDir,
+            Urls = string.Join(';', c.Api.Urls),
+            Scope = c.ParseScope(),
+            Query = new Dwcp.Cost.CostQueryOptions { QueryTimeout = c.Api.QueryTimeout, MaxResults = c.Api.MaxResults },
+            ConfigSources = loaded.Sources,
         };
         var app = DwcpServer.Build(options, args);
         await app.RunAsync();

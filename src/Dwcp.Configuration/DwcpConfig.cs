@@ -1,0 +1,211 @@
+using System.Collections.ObjectModel;
+using Dwcp.Core.Costs;
+
+namespace Dwcp.Configuration;
+
+/// <summary>Which analytics store holds the cost data.</summary>
+public enum AnalyticsStore
+{
+    /// <summary>An embedded DuckDB database under <see cref="DwcpConfig.DataDir"/> (<c>duckdb</c>, the default).</summary>
+    DuckDb,
+
+    /// <summary>A ClickHouse server reached at <see cref="ClickHouseConfig.Url"/> (<c>clickhouse</c>).</summary>
+    ClickHouse,
+}
+
+/// <summary>
+/// ClickHouse's <c>distributed_product_mode</c> setting: how a subquery over a distributed table is run.
+/// </summary>
+public enum DistributedProductMode
+{
+    /// <summary><c>deny</c>: such subqueries are refused.</summary>
+    Deny,
+
+    /// <summary><c>local</c>: the subquery reads the local table on each shard.</summary>
+    Local,
+
+    /// <summary><c>global</c>: the subquery runs once and its result is sent to every shard (the default).</summary>
+    Global,
+
+    /// <summary><c>allow</c>: such subqueries run as written.</summary>
+    Allow,
+}
+
+/// <summary>
+/// The whole DWCP analytics configuration: the <c>analytics:</c> block of <c>dwcp.yaml</c> after defaults,
+/// the file, environment variables and command-line overrides have been applied
+/// (see <see cref="DwcpConfigLoader"/>). A fresh instance holds the defaults.
+/// </summary>
+public sealed record DwcpConfig
+{
+    /// <summary>The configuration with every key at its default.</summary>
+    public static DwcpConfig Default { get; } = new();
+
+    /// <summary><c>analytics.store</c>: which store holds the cost data. Default <see cref="AnalyticsStore.DuckDb"/>.</summary>
+    public AnalyticsStore Store { get; init; } = AnalyticsStore.DuckDb;
+
+    /// <summary><c>analytics.data_dir</c>: folder for local data (the DuckDB file, caches). Default <c>./.dwcp</c>.</summary>
+    public string DataDir { get; init; } = "./.dwcp";
+
+    /// <summary>
+    /// <c>analytics.scope</c>: the raw scope text in <see cref="CostScope.Parse"/> syntax, e.g.
+    /// <c>account=A|B;tag:Department=Eng</c>. Default <c>*</c> (everything).
+    /// </summary>
+    public string Scope { get; init; } = "*";
+
+    /// <summary><c>analytics.streaming</c>: the streaming ingestion pipeline.</summary>
+    public StreamingConfig Streaming { get; init; } = new();
+
+    /// <summary><c>analytics.clickhouse</c>: the ClickHouse connection and query tuning.</summary>
+    public ClickHouseConfig ClickHouse { get; init; } = new();
+
+    /// <summary><c>analytics.ml_models</c>: the forecasting and anomaly models.</summary>
+    public MlModelsConfig MlModels { get; init; } = new();
+
+    /// <summary><c>analytics.api</c>: the HTTP API.</summary>
+    public ApiConfig Api { get; init; } = new();
+
+    /// <summary><see cref="Scope"/> parsed into a <see cref="CostScope"/>.</summary>
+    /// <exception cref="FormatException">The scope text is not valid.</exception>
+    public CostScope ParseScope() => CostScope.Parse(Scope);
+
+    /// <summary>
+    /// Checks every value (ranges, formats) and the rules between keys: <c>store: clickhouse</c> needs
+    /// <c>clickhouse.url</c>. The ClickHouse tuning keys never switch the store by themselves.
+    /// </summary>
+    /// <exception cref="ConfigException">A value or a combination of values is not allowed; the message says which key to change.</exception>
+    public void Validate() => ConfigValidator.Validate(this, origins: null);
+}
+
+/// <summary><c>analytics.streaming</c>: the streaming ingestion pipeline.</summary>
+public sealed record StreamingConfig
+{
+    private readonly ReadOnlyCollection<TimeSpan> _windowSizes =
+        Array.AsReadOnly([TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15)]);
+
+    /// <summary><c>buffer_size</c>: events held in memory before back-pressure. Default 10000; at least 1.</summary>
+    public int BufferSize { get; init; } = 10_000;
+
+    /// <summary><c>batch_timeout</c>: longest wait before a partial batch is flushed. Default 100ms; more than 0.</summary>
+    public TimeSpan BatchTimeout { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary><c>parallelism</c>: concurrent workers. Default 16; at least 1.</summary>
+    public int Parallelism { get; init; } = 16;
+
+    /// <summary><c>window_sizes</c>: the tumbling aggregation windows. Default 1m, 5m, 15m; at least one, each more than 0.</summary>
+    public IReadOnlyList<TimeSpan> WindowSizes
+    {
+        get => _windowSizes;
+        init => _windowSizes = Array.AsReadOnly((value ?? throw new ArgumentNullException(nameof(value))).ToArray());
+    }
+
+    /// <summary><c>max_latency_ms</c>: target end-to-end latency in milliseconds. Default 2000; at least 1.</summary>
+    public int MaxLatencyMs { get; init; } = 2000;
+
+    /// <summary><c>allowed_lateness</c>: how late an event may arrive and still count in its window. Default 30s; not negative.</summary>
+    public TimeSpan AllowedLateness { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Value equality, comparing <see cref="WindowSizes"/> element by element.</summary>
+    public bool Equals(StreamingConfig? other) =>
+        other is not null
+        && BufferSize == other.BufferSize
+        && BatchTimeout == other.BatchTimeout
+        && Parallelism == other.Parallelism
+        && WindowSizes.SequenceEqual(other.WindowSizes)
+        && MaxLatencyMs == other.MaxLatencyMs
+        && AllowedLateness == other.AllowedLateness;
+
+    /// <inheritdoc/>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(BufferSize);
+        hash.Add(BatchTimeout);
+        hash.Add(Parallelism);
+        foreach (var window in WindowSizes)
+        {
+            hash.Add(window);
+        }
+
+        hash.Add(MaxLatencyMs);
+        hash.Add(AllowedLateness);
+        return hash.ToHashCode();
+    }
+}
+
+/// <summary><c>analytics.clickhouse</c>: the ClickHouse connection and query tuning. Used only when <see cref="DwcpConfig.Store"/> is ClickHouse.</summary>
+public sealed record ClickHouseConfig
+{
+    /// <summary><c>url</c>: the ClickHouse HTTP endpoint, e.g. <c>http://localhost:8123</c>. Default none; required by <c>store: clickhouse</c>.</summary>
+    public Uri? Url { get; init; }
+
+    /// <summary><c>max_threads</c>: ClickHouse's <c>max_threads</c> for DWCP queries. Default 8; at least 1.</summary>
+    public int MaxThreads { get; init; } = 8;
+
+    /// <summary><c>max_memory_usage</c>: ClickHouse's <c>max_memory_usage</c> in bytes. Default 10GB (10^10 bytes); 0 means no limit.</summary>
+    public long MaxMemoryUsage { get; init; } = 10_000_000_000;
+
+    /// <summary><c>distributed_product_mode</c>: ClickHouse's setting of that name. Default <see cref="DistributedProductMode.Global"/>.</summary>
+    public DistributedProductMode DistributedProductMode { get; init; } = DistributedProductMode.Global;
+}
+
+/// <summary><c>analytics.ml_models</c>: the forecasting and anomaly models.</summary>
+public sealed record MlModelsConfig
+{
+    /// <summary><c>batch_size</c>: rows scored per model call. Default 1024; at least 1.</summary>
+    public int BatchSize { get; init; } = 1024;
+
+    /// <summary><c>num_workers</c>: concurrent scoring workers. Default 4; at least 1.</summary>
+    public int NumWorkers { get; init; } = 4;
+
+    /// <summary><c>gpu_enabled</c>: whether models may use a GPU. Default true.</summary>
+    public bool GpuEnabled { get; init; } = true;
+}
+
+/// <summary><c>analytics.api</c>: the HTTP API.</summary>
+public sealed record ApiConfig
+{
+    private readonly ReadOnlyCollection<string> _urls = Array.AsReadOnly(["http://127.0.0.1:8080"]);
+
+    /// <summary><c>query_timeout</c>: longest time one query may run. Default 30s; more than 0.</summary>
+    public TimeSpan QueryTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>max_results</c>: most rows one answer may hold. Default 10000; at least 1.</summary>
+    public int MaxResults { get; init; } = 10_000;
+
+    /// <summary><c>cache_enabled</c>: whether answers are cached. Default true.</summary>
+    public bool CacheEnabled { get; init; } = true;
+
+    /// <summary>
+    /// <c>urls</c>: the addresses the API listens on, in ASP.NET Core form (<c>http://host:port</c>; the host may be
+    /// <c>*</c> or <c>+</c> for every interface). Default <c>http://127.0.0.1:8080</c>; at least one.
+    /// </summary>
+    public IReadOnlyList<string> Urls
+    {
+        get => _urls;
+        init => _urls = Array.AsReadOnly((value ?? throw new ArgumentNullException(nameof(value))).ToArray());
+    }
+
+    /// <summary>Value equality, comparing <see cref="Urls"/> element by element.</summary>
+    public bool Equals(ApiConfig? other) =>
+        other is not null
+        && QueryTimeout == other.QueryTimeout
+        && MaxResults == other.MaxResults
+        && CacheEnabled == other.CacheEnabled
+        && Urls.SequenceEqual(other.Urls, StringComparer.Ordinal);
+
+    /// <inheritdoc/>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(QueryTimeout);
+        hash.Add(MaxResults);
+        hash.Add(CacheEnabled);
+        foreach (var url in Urls)
+        {
+            hash.Add(url, StringComparer.Ordinal);
+        }
+
+        return hash.ToHashCode();
+    }
+}

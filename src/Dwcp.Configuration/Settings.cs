@@ -1,0 +1,166 @@
+using System.Globalization;
+using Dwcp.Core.Costs;
+
+namespace Dwcp.Configuration;
+
+/// <summary>Every key of the <c>analytics:</c> block, in the order of the documentation.</summary>
+internal static class Settings
+{
+    /// <summary>All leaf keys.</summary>
+    public static IReadOnlyList<Setting> All { get; } =
+    [
+        Setting.Single(
+            "store",
+            ValueKinds.Enum("a known store", ("duckdb", AnalyticsStore.DuckDb), ("clickhouse", AnalyticsStore.ClickHouse)),
+            "duckdb",
+            c => c.Store,
+            (c, v) => c with { Store = (AnalyticsStore)v! }),
+        Setting.Single(
+            "data_dir", ValueKinds.Text, "./.dwcp",
+            c => c.DataDir,
+            (c, v) => c with { DataDir = (string)v! },
+            NotBlank),
+        Setting.Single(
+            "scope", ValueKinds.Text, "account=A|B;tag:Department=Eng",
+            c => c.Scope,
+            (c, v) => c with { Scope = (string)v! },
+            ValidScope),
+
+        Setting.Single(
+            "streaming.buffer_size", ValueKinds.Integer, "10000",
+            c => c.Streaming.BufferSize,
+            (c, v) => c with { Streaming = c.Streaming with { BufferSize = (int)v! } },
+            AtLeast(1)),
+        Setting.Single(
+            "streaming.batch_timeout", ValueKinds.Duration, "100ms",
+            c => c.Streaming.BatchTimeout,
+            (c, v) => c with { Streaming = c.Streaming with { BatchTimeout = (TimeSpan)v! } },
+            PositiveDuration),
+        Setting.Single(
+            "streaming.parallelism", ValueKinds.Integer, "16",
+            c => c.Streaming.Parallelism,
+            (c, v) => c with { Streaming = c.Streaming with { Parallelism = (int)v! } },
+            AtLeast(1)),
+        Setting.List<TimeSpan>(
+            "streaming.window_sizes", ValueKinds.Duration, "1m, 5m, 15m",
+            c => c.Streaming.WindowSizes,
+            (c, v) => c with { Streaming = c.Streaming with { WindowSizes = (TimeSpan[])v! } },
+            PositiveDuration),
+        Setting.Single(
+            "streaming.max_latency_ms", ValueKinds.Integer, "2000",
+            c => c.Streaming.MaxLatencyMs,
+            (c, v) => c with { Streaming = c.Streaming with { MaxLatencyMs = (int)v! } },
+            AtLeast(1)),
+        Setting.Single(
+            "streaming.allowed_lateness", ValueKinds.Duration, "30s",
+            c => c.Streaming.AllowedLateness,
+            (c, v) => c with { Streaming = c.Streaming with { AllowedLateness = (TimeSpan)v! } },
+            NonNegativeDuration),
+
+        Setting.Single(
+            "clickhouse.url", ValueKinds.HttpUrl, "http://localhost:8123",
+            c => c.ClickHouse.Url,
+            (c, v) => c with { ClickHouse = c.ClickHouse with { Url = (Uri?)v } },
+            v => ValueKinds.IsHttp((Uri)v) ? null : $"must be an absolute http:// or https:// URL but is '{((Uri)v).OriginalString}'",
+            allowsNone: true),
+        Setting.Single(
+            "clickhouse.max_threads", ValueKinds.Integer, "8",
+            c => c.ClickHouse.MaxThreads,
+            (c, v) => c with { ClickHouse = c.ClickHouse with { MaxThreads = (int)v! } },
+            AtLeast(1)),
+        Setting.Single(
+            "clickhouse.max_memory_usage", ValueKinds.Size, "10GB",
+            c => c.ClickHouse.MaxMemoryUsage,
+            (c, v) => c with { ClickHouse = c.ClickHouse with { MaxMemoryUsage = (long)v! } },
+            v => (long)v >= 0 ? null : $"must not be negative (0 means no limit) but is {((long)v).ToString(CultureInfo.InvariantCulture)}"),
+        Setting.Single(
+            "clickhouse.distributed_product_mode",
+            ValueKinds.Enum(
+                "a distributed product mode",
+                ("deny", DistributedProductMode.Deny),
+                ("local", DistributedProductMode.Local),
+                ("global", DistributedProductMode.Global),
+                ("allow", DistributedProductMode.Allow)),
+            "global",
+            c => c.ClickHouse.DistributedProductMode,
+            (c, v) => c with { ClickHouse = c.ClickHouse with { DistributedProductMode = (DistributedProductMode)v! } }),
+
+        Setting.Single(
+            "ml_models.batch_size", ValueKinds.Integer, "1024",
+            c => c.MlModels.BatchSize,
+            (c, v) => c with { MlModels = c.MlModels with { BatchSize = (int)v! } },
+            AtLeast(1)),
+        Setting.Single(
+            "ml_models.num_workers", ValueKinds.Integer, "4",
+            c => c.MlModels.NumWorkers,
+            (c, v) => c with { MlModels = c.MlModels with { NumWorkers = (int)v! } },
+            AtLeast(1)),
+        Setting.Single(
+            "ml_models.gpu_enabled", ValueKinds.Boolean, "true",
+            c => c.MlModels.GpuEnabled,
+            (c, v) => c with { MlModels = c.MlModels with { GpuEnabled = (bool)v! } }),
+
+        Setting.Single(
+            "api.query_timeout", ValueKinds.Duration, "30s",
+            c => c.Api.QueryTimeout,
+            (c, v) => c with { Api = c.Api with { QueryTimeout = (TimeSpan)v! } },
+            PositiveDuration),
+        Setting.Single(
+            "api.max_results", ValueKinds.Integer, "10000",
+            c => c.Api.MaxResults,
+            (c, v) => c with { Api = c.Api with { MaxResults = (int)v! } },
+            AtLeast(1)),
+        Setting.Single(
+            "api.cache_enabled", ValueKinds.Boolean, "true",
+            c => c.Api.CacheEnabled,
+            (c, v) => c with { Api = c.Api with { CacheEnabled = (bool)v! } }),
+        Setting.List<string>(
+            "api.urls", ValueKinds.ListenUrl, "http://127.0.0.1:8080",
+            c => c.Api.Urls,
+            (c, v) => c with { Api = c.Api with { Urls = (string[])v! } },
+            v => ValueKinds.IsListenUrl((string)v) ? null : $"must be an absolute http:// or https:// URL but is '{v}'"),
+    ];
+
+    /// <summary>The sections under <c>analytics</c>, in order: streaming, clickhouse, ml_models, api.</summary>
+    public static IReadOnlyList<string> Sections { get; } =
+        All.Where(s => s.Section.Length > 0).Select(s => s.Section).Distinct(StringComparer.Ordinal).ToArray();
+
+    /// <summary>The keys directly under <c>analytics</c>: its leaf keys, then its sections.</summary>
+    public static IReadOnlyList<string> RootKeys { get; } =
+        [.. All.Where(s => s.Section.Length == 0).Select(s => s.Name), .. Sections];
+
+    /// <summary>The setting with this key path (without <c>analytics.</c>), or null.</summary>
+    public static Setting? Find(string key) => All.FirstOrDefault(s => string.Equals(s.Key, key, StringComparison.Ordinal));
+
+    /// <summary>The setting read from this environment variable (any case), or null.</summary>
+    public static Setting? FindByEnvVar(string name) =>
+        All.FirstOrDefault(s => string.Equals(s.EnvVar, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The keys of a section (<c>api</c>), or of <c>analytics</c> itself for the empty section.</summary>
+    public static IReadOnlyList<string> KeysOf(string section) =>
+        section.Length == 0 ? RootKeys : All.Where(s => s.Section == section).Select(s => s.Name).ToArray();
+
+    private static Func<object, string?> AtLeast(int min) =>
+        v => (int)v >= min ? null : $"must be at least {min.ToString(CultureInfo.InvariantCulture)} but is {((int)v).ToString(CultureInfo.InvariantCulture)}";
+
+    private static string? PositiveDuration(object v) =>
+        (TimeSpan)v > TimeSpan.Zero ? null : $"must be more than 0 but is {ValueKinds.FormatDuration((TimeSpan)v)}";
+
+    private static string? NonNegativeDuration(object v) =>
+        (TimeSpan)v >= TimeSpan.Zero ? null : $"must not be negative but is {ValueKinds.FormatDuration((TimeSpan)v)}";
+
+    private static string? NotBlank(object v) => string.IsNullOrWhiteSpace((string)v) ? "must not be empty" : null;
+
+    private static string? ValidScope(object v)
+    {
+        try
+        {
+            _ = CostScope.Parse((string)v);
+            return null;
+        }
+        catch (FormatException e)
+        {
+            return $"'{v}' is not a valid scope: {e.Message.TrimEnd('.')}";
+        }
+    }
+}

@@ -1,0 +1,221 @@
+namespace Dwcp.Configuration.Tests;
+
+public sealed class EnvironmentAndOverrideTests : IDisposable
+{
+    private readonly ConfigDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Theory]
+    [InlineData("api.query_timeout", "DWCP_API_QUERY_TIMEOUT")]
+    [InlineData("data_dir", "DWCP_DATA_DIR")]
+    [InlineData("store", "DWCP_STORE")]
+    [InlineData("streaming.buffer_size", "DWCP_STREAMING_BUFFER_SIZE")]
+    [InlineData("ml_models.gpu_enabled", "DWCP_ML_MODELS_GPU_ENABLED")]
+    [InlineData("clickhouse.distributed_product_mode", "DWCP_CLICKHOUSE_DISTRIBUTED_PRODUCT_MODE")]
+    public void The_environment_variable_is_the_key_path_in_upper_snake_case_after_DWCP(string key, string variable) =>
+        Assert.Equal(variable, DwcpConfigLoader.EnvironmentVariableOf(key));
+
+    [Fact]
+    public void Every_key_has_its_own_environment_variable()
+    {
+        var names = DwcpConfigLoader.KeyPaths.Select(DwcpConfigLoader.EnvironmentVariableOf).ToList();
+
+        Assert.Equal(names.Count, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.DoesNotContain(DwcpConfigLoader.ConfigFileVariable, names);
+    }
+
+    [Fact]
+    public void Every_key_can_be_set_from_the_environment()
+    {
+        var env = new Dictionary<string, string?>
+        {
+            ["DWCP_STORE"] = "clickhouse",
+            ["DWCP_DATA_DIR"] = "/data",
+            ["DWCP_SCOPE"] = "account=X",
+            ["DWCP_STREAMING_BUFFER_SIZE"] = "1",
+            ["DWCP_STREAMING_BATCH_TIMEOUT"] = "1s",
+            ["DWCP_STREAMING_PARALLELISM"] = "2",
+            ["DWCP_STREAMING_WINDOW_SIZES"] = "1h,1d",
+            ["DWCP_STREAMING_MAX_LATENCY_MS"] = "3",
+            ["DWCP_STREAMING_ALLOWED_LATENESS"] = "2m",
+            ["DWCP_CLICKHOUSE_URL"] = "http://ch:8123",
+            ["DWCP_CLICKHOUSE_MAX_THREADS"] = "4",
+            ["DWCP_CLICKHOUSE_MAX_MEMORY_USAGE"] = "512MB",
+            ["DWCP_CLICKHOUSE_DISTRIBUTED_PRODUCT_MODE"] = "allow",
+            ["DWCP_ML_MODELS_BATCH_SIZE"] = "5",
+            ["DWCP_ML_MODELS_NUM_WORKERS"] = "6",
+            ["DWCP_ML_MODELS_GPU_ENABLED"] = "false",
+            ["DWCP_API_QUERY_TIMEOUT"] = "7s",
+            ["DWCP_API_MAX_RESULTS"] = "8",
+            ["DWCP_API_CACHE_ENABLED"] = "0",
+            ["DWCP_API_URLS"] = "http://localhost:1;http://localhost:2",
+        };
+
+        var loaded = _dir.Load(env: env);
+        var c = loaded.Config;
+
+        Assert.Equal(AnalyticsStore.ClickHouse, c.Store);
+        Assert.Equal("/data", c.DataDir);
+        Assert.Equal("account=X", c.Scope);
+        Assert.Equal(1, c.Streaming.BufferSize);
+        Assert.Equal(TimeSpan.FromSeconds(1), c.Streaming.BatchTimeout);
+        Assert.Equal(2, c.Streaming.Parallelism);
+        Assert.Equal([TimeSpan.FromHours(1), TimeSpan.FromDays(1)], c.Streaming.WindowSizes);
+        Assert.Equal(3, c.Streaming.MaxLatencyMs);
+        Assert.Equal(TimeSpan.FromMinutes(2), c.Streaming.AllowedLateness);
+        Assert.Equal(new Uri("http://ch:8123"), c.ClickHouse.Url);
+        Assert.Equal(4, c.ClickHouse.MaxThreads);
+        Assert.Equal(512_000_000L, c.ClickHouse.MaxMemoryUsage);
+        Assert.Equal(DistributedProductMode.Allow, c.ClickHouse.DistributedProductMode);
+        Assert.Equal(5, c.MlModels.BatchSize);
+        Assert.Equal(6, c.MlModels.NumWorkers);
+        Assert.False(c.MlModels.GpuEnabled);
+        Assert.Equal(TimeSpan.FromSeconds(7), c.Api.QueryTimeout);
+        Assert.Equal(8, c.Api.MaxResults);
+        Assert.False(c.Api.CacheEnabled);
+        Assert.Equal(["http://localhost:1", "http://localhost:2"], c.Api.Urls);
+        Assert.All(loaded.Sources, kv => Assert.Equal("env " + DwcpConfigLoader.EnvironmentVariableOf(kv.Key), kv.Value));
+    }
+
+    [Fact]
+    public void Variables_without_the_DWCP_prefix_are_ignored()
+    {
+        var loaded = _dir.Load(env: new() { ["PATH"] = "/bin", ["API_QUERY_TIMEOUT"] = "nonsense", ["DWCPX_STORE"] = "x" });
+
+        Assert.Equal(DwcpConfig.Default, loaded.Config);
+    }
+
+    [Fact]
+    public void Variable_names_are_matched_without_regard_to_case()
+    {
+        var loaded = _dir.Load(env: new() { ["dwcp_api_max_results"] = "77" });
+
+        Assert.Equal(77, loaded.Config.Api.MaxResults);
+        Assert.Equal("env DWCP_API_MAX_RESULTS", loaded.Sources["api.max_results"]);
+    }
+
+    [Fact]
+    public void Null_and_empty_variables_count_as_unset()
+    {
+        var loaded = _dir.Load(env: new() { ["DWCP_API_QUERY_TIMEOUT"] = "", ["DWCP_STORE"] = null, ["DWCP_DATA_DIR"] = "  " });
+
+        Assert.Equal(DwcpConfig.Default, loaded.Config);
+        Assert.Equal("default", loaded.Sources["api.query_timeout"]);
+    }
+
+    [Fact]
+    public void An_unknown_DWCP_variable_is_an_error_naming_it_with_the_nearest_known_name()
+    {
+        var error = _dir.LoadFails(env: new() { ["DWCP_API_QUERY_TIMOUT"] = "10s" });
+
+        Assert.Equal(
+            "Environment variable DWCP_API_QUERY_TIMOUT is not a DWCP setting (every variable starting with DWCP_ is read as one). "
+            + "Did you mean DWCP_API_QUERY_TIMEOUT? Rename it or unset it.",
+            error.Message);
+        Assert.Null(error.File);
+        Assert.Null(error.KeyPath);
+    }
+
+    [Fact]
+    public void An_unknown_DWCP_variable_with_no_near_name_lists_the_known_variables()
+    {
+        var error = _dir.LoadFails(env: new() { ["DWCP_SOMETHING_ELSE_ENTIRELY"] = "1" });
+
+        Assert.Contains("DWCP_SOMETHING_ELSE_ENTIRELY is not a DWCP setting", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Known variables: DWCP_CONFIG, DWCP_STORE, DWCP_DATA_DIR,", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DWCP_CONFIG_is_not_an_unknown_variable()
+    {
+        var path = _dir.Write("analytics:\n", "x.yaml");
+
+        var loaded = _dir.Load(env: new() { ["DWCP_CONFIG"] = path });
+
+        Assert.Equal(path, loaded.ConfigFile);
+    }
+
+    [Fact]
+    public void A_bad_environment_value_names_the_variable_and_the_expected_format()
+    {
+        var error = _dir.LoadFails(env: new() { ["DWCP_API_QUERY_TIMEOUT"] = "fast" });
+
+        Assert.Equal(
+            "environment variable DWCP_API_QUERY_TIMEOUT: 'fast' is not a duration. "
+            + "Expected a number followed by a unit ms, s, m, h or d (units combine, as in 1h30m). For example: DWCP_API_QUERY_TIMEOUT=30s.",
+            error.Message);
+        Assert.Equal("api.query_timeout", error.KeyPath);
+        Assert.Null(error.Line);
+    }
+
+    [Fact]
+    public void An_out_of_range_environment_value_names_the_variable()
+    {
+        var error = _dir.LoadFails(env: new() { ["DWCP_STREAMING_BUFFER_SIZE"] = "0" });
+
+        Assert.Equal(
+            "environment variable DWCP_STREAMING_BUFFER_SIZE: must be at least 1 but is 0. For example: DWCP_STREAMING_BUFFER_SIZE=10000.",
+            error.Message);
+    }
+
+    [Theory]
+    [InlineData("api.query_timeout")]
+    [InlineData("analytics.api.query_timeout")]
+    [InlineData("api.query-timeout")]
+    public void Overrides_use_the_dotted_key_path(string key)
+    {
+        var loaded = _dir.Load(overrides: new() { [key] = "3s" });
+
+        Assert.Equal(TimeSpan.FromSeconds(3), loaded.Config.Api.QueryTimeout);
+        Assert.Equal("--api.query_timeout", loaded.Sources["api.query_timeout"]);
+    }
+
+    [Fact]
+    public void An_unknown_override_is_an_error_with_the_nearest_key()
+    {
+        var error = _dir.LoadFails(overrides: new() { ["api.max_result"] = "3" });
+
+        Assert.StartsWith("--api.max_result: unknown setting 'api.max_result'. Did you mean 'api.max_results'? Known settings: store, data_dir, scope,", error.Message, StringComparison.Ordinal);
+        Assert.Equal("api.max_result", error.KeyPath);
+    }
+
+    [Fact]
+    public void A_bad_override_value_names_the_flag()
+    {
+        var error = _dir.LoadFails(overrides: new() { ["ml_models.gpu_enabled"] = "maybe" });
+
+        Assert.Equal(
+            "--ml_models.gpu_enabled: 'maybe' is not true or false. Expected true or false (yes/no, on/off and 1/0 also work). For example: 'true'.",
+            error.Message);
+    }
+
+    [Fact]
+    public void An_empty_override_unsets_the_clickhouse_url_set_in_the_file()
+    {
+        _dir.Write("analytics:\n  clickhouse:\n    url: http://ch:8123\n");
+
+        var loaded = _dir.Load(overrides: new() { ["clickhouse.url"] = "" });
+
+        Assert.Null(loaded.Config.ClickHouse.Url);
+        Assert.Equal("--clickhouse.url", loaded.Sources["clickhouse.url"]);
+    }
+
+    [Fact]
+    public void ReadEnvironment_returns_the_DWCP_variables_of_the_process_and_no_others()
+    {
+        var probe = "DWCP_READ_ENVIRONMENT_PROBE_" + Guid.NewGuid().ToString("N").ToUpperInvariant();
+        Environment.SetEnvironmentVariable(probe, "42");
+        try
+        {
+            var env = DwcpConfigLoader.ReadEnvironment();
+
+            Assert.Equal("42", env[probe]);
+            Assert.All(env.Keys, name => Assert.StartsWith("DWCP_", name, StringComparison.OrdinalIgnoreCase));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(probe, null);
+        }
+    }
+}
