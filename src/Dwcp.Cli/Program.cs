@@ -8,6 +8,14 @@ using Spectre.Console;
 
 var stdout = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
 var stderr = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+foreach (var (console, redirected) in new[] { (stdout, Console.IsOutputRedirected), (stderr, Console.IsErrorRedirected) })
+{
+    if (redirected)
+    {
+        // Piped output: no wrapping at 80 columns, so tables stay one line per row for tools that read them.
+        console.Profile.Width = 240;
+    }
+}
 
 var configOpt = new Option<string?>("--config") { Description = "dwcp.yaml to read (default: $DWCP_CONFIG, else ./dwcp.yaml if present).", Recursive = true };
 var dataOpt = new Option<string?>("--data") { Description = "Data folder (default ./.dwcp; analytics.data_dir).", Recursive = true };

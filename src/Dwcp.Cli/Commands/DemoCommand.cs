@@ -31,9 +31,9 @@ internal static class DemoCommand
             ctx.Error.WriteLine($"Generating the demo billing export (seed {seed}, 2023-12-01 to 2024-12-31)…");
             var tmp = file + ".tmp";
             long rows = 0;
-            await ctx.Error.Status().StartAsync("Generating", async status =>
+            await ctx.Error.Status().StartAsync("Generating", status =>
             {
-                await using (var writer = FocusCsvWriter.Create(tmp, gzip: true))
+                using (var writer = new FocusCsvWriter(tmp, gzip: true))
                 {
                     foreach (var row in generator.GenerateRows())
                     {
@@ -47,6 +47,7 @@ internal static class DemoCommand
                 }
 
                 File.Move(tmp, file, overwrite: true);
+                return Task.CompletedTask;
             });
             ctx.Error.WriteLine($"Wrote {rows:N0} rows to {file}");
         }

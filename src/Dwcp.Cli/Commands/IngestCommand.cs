@@ -94,6 +94,9 @@ internal static class IngestCommand
         }
 
         var table = new Table().Border(TableBorder.Rounded).AddColumns("File", "Status", "Format", "Rows loaded", "Rejected", "Warnings");
+        table.Columns[3].RightAligned();
+        table.Columns[4].RightAligned();
+        table.Columns[5].RightAligned();
         foreach (var f in result.Files)
         {
             var status = f.Status switch
@@ -103,12 +106,17 @@ internal static class IngestCommand
                 FileImportStatus.Rejected => "[red]rejected[/]",
                 _ => "[yellow]not loaded[/]",
             };
-            var warnings = string.Join(", ", f.Warnings.Select(w => $"{w.Key} {w.Value:N0}"));
+            var warnings = f.Warnings.Values.Sum().ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
             table.AddRow(Markup.Escape(Path.GetFileName(f.Path)), status, f.Format, f.RowsLoaded.ToString("N0", System.Globalization.CultureInfo.InvariantCulture),
                 f.RowsRejected.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), Markup.Escape(warnings));
         }
 
         ctx.Console.Write(table);
+        foreach (var f in result.Files.Where(f => f.Warnings.Count > 0))
+        {
+            ctx.Console.MarkupLine($"[grey]{Markup.Escape(Path.GetFileName(f.Path))} normalised: {Markup.Escape(string.Join(", ", f.Warnings.Select(w => $"{w.Key} ×{w.Value:N0}")))} (docs/ingest-focus.md)[/]");
+        }
+
         foreach (var f in result.Files.Where(f => f.Errors.Count > 0))
         {
             ctx.Error.MarkupLine($"[red]{Markup.Escape(Path.GetFileName(f.Path))}: {f.ErrorCount:N0} error(s)[/]");

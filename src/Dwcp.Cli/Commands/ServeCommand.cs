@@ -1,4 +1,5 @@
 using Dwcp.Server;
+using Microsoft.Extensions.Hosting;
 using Spectre.Console;
 
 namespace Dwcp.Cli.Commands;
