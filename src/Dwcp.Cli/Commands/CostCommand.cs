@@ -140,10 +140,10 @@ internal static class CostCommand
         switch (format)
         {
             case "json":
-                ctx.Console.WriteLine(JsonSerializer.Serialize(answer, CostJson.Options));
+                Console.Out.WriteLine(JsonSerializer.Serialize(answer, CostJson.Options)); // raw: Spectre would wrap long lines
                 break;
             case "csv":
-                ctx.Console.Write(new Text(ToCsv(answer)));
+                Console.Out.Write(ToCsv(answer));
                 break;
             default:
                 WriteTable(ctx, answer, measure);

@@ -89,7 +89,7 @@ internal static class IngestCommand
     {
         if (format == "json")
         {
-            ctx.Console.WriteLine(JsonSerializer.Serialize(result, CostJson.Options));
+            Console.Out.WriteLine(JsonSerializer.Serialize(result, CostJson.Options)); // raw: Spectre would wrap long lines
             return;
         }
 

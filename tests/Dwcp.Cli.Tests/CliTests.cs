@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using Dwcp.Tests;
+
+namespace Dwcp.Cli.Tests;
+
+public sealed class CliTests
+{
+    private static readonly string Sample = RepoPaths.FocusSample;
+
+    private static string NewData() => RepoPaths.NewTempDir("dwcp-cli");
+
+    private static JsonElement CostJson(string data, params string[] extra)
+    {
+        var r = CliRunner.Run(null, ["cost", "--data", data, "--format", "json", .. extra]);
+        Assert.True(r.ExitCode == 0, r.All);
+        return JsonDocument.Parse(r.Out).RootElement;
+    }
+
+    [Theory]
+    [InlineData]
+    [InlineData("serve")]
+    [InlineData("ingest")]
+    [InlineData("demo")]
+    [InlineData("cost")]
+    public void Every_command_has_help_and_exits_0(params string[] command)
+    {
+        var r = CliRunner.Run(null, [.. command, "--help"]);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("Usage:", r.Out, StringComparison.Ordinal);
+        Assert.Contains("--data", r.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("cost", "--bogus")]
+    [InlineData("cost", "--format", "xml")]
+    [InlineData("cost", "--from", "2024-13-01", "--to", "2024-12-31")]
+    [InlineData("cost", "--from", "2024-02-01", "--to", "2024-01-01")]
+    [InlineData("cost", "--from", "2024-01-01", "--to", "2024-01-31", "--group-by", "colour")]
+    [InlineData("ingest")]
+    [InlineData("frobnicate")]
+    public void Usage_errors_exit_2_with_a_message(params string[] args)
+    {
+        var r = CliRunner.Run(null, [.. args, "--data", NewData()]);
+        Assert.True(r.ExitCode == 2, r.All);
+        Assert.Contains("error", r.Err, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Ingesting_the_real_sample_gives_totals_equal_to_the_file_to_the_last_decimal()
+    {
+        var data = NewData();
+        var r = CliRunner.Run(null, "ingest", Sample, "--data", data);
+        Assert.True(r.ExitCode == 0, r.All);
+        Assert.Contains("Loaded 1,000 rows", r.Out, StringComparison.Ordinal);
+
+        var expected = SampleSums.BilledByProvider(Sample);
+        var json = CostJson(data, "--from", "2024-09-01", "--to", "2024-10-31", "--group-by", "provider");
+        var lines = json.GetProperty("lines").EnumerateArray().ToDictionary(l => l.GetProperty("keys")[0].GetString()!, l => l.GetProperty("billedCost").GetDecimal());
+        Assert.Equal(expected.OrderBy(kv => kv.Key), lines.OrderBy(kv => kv.Key));
+        Assert.Equal(expected.Values.Sum(), json.GetProperty("totals")[0].GetProperty("billedCost").GetDecimal());
+
+        var again = CliRunner.Run(null, "ingest", Sample, "--data", data);
+        Assert.Equal(0, again.ExitCode);
+        Assert.Contains("Nothing to do", again.Out, StringComparison.Ordinal);
+        Assert.Equal(expected.Values.Sum(), CostJson(data, "--from", "2024-09-01", "--to", "2024-10-31").GetProperty("totals")[0].GetProperty("billedCost").GetDecimal());
+    }
+
+    [Fact]
+    public void Csv_output_has_a_header_and_one_line_per_group()
+    {
+        var data = NewData();
+        Assert.Equal(0, CliRunner.Run(null, "ingest", Sample, "--data", data).ExitCode);
+        var r = CliRunner.Run(null, "cost", "--data", data, "--from", "2024-09-01", "--to", "2024-10-31", "--group-by", "provider", "--format", "csv");
+        Assert.Equal(0, r.ExitCode);
+        var lines = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("period,Provider,currency,billed_cost,effective_cost,list_cost,savings,usage,usage_unit,rows,is_other", lines[0]);
+        Assert.Equal(3, lines.Length - 1);
+        Assert.Equal(1000, lines.Skip(1).Sum(l => int.Parse(l.Split(',')[9], CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public void A_bad_file_exits_1_names_the_problem_and_leaves_the_store_unchanged()
+    {
+        var data = NewData();
+        Assert.Equal(0, CliRunner.Run(null, "ingest", Sample, "--data", data).ExitCode);
+        var before = CostJson(data, "--from", "2024-01-01", "--to", "2024-12-31").GetProperty("totals")[0].GetProperty("billedCost").GetDecimal();
+
+        var dir = RepoPaths.NewTempDir("dwcp-bad");
+        var lines = File.ReadAllLines(Sample);
+        var noCost = Path.Combine(dir, "missing-column.csv");
+        File.WriteAllLines(noCost, lines.Select(l => string.Join(',', l.Split(',').Where((_, i) => i != 1))));
+        var badNumber = Path.Combine(dir, "bad-number.csv");
+        File.WriteAllLines(badNumber, lines.Select((l, i) => i == 5 ? l.Replace(",0.0", ",abc0.0", StringComparison.Ordinal) : l));
+        var truncated = Path.Combine(dir, "truncated.csv");
+        File.WriteAllText(truncated, string.Join('\n', lines.Take(300)) + "\n" + lines[300][..40]);
+        var binary = Path.Combine(dir, "binary.csv");
+        File.WriteAllBytes(binary, Enumerable.Range(0, 5000).Select(i => (byte)(i * 7 % 256)).ToArray());
+
+        foreach (var (file, expect) in new[] { (noCost, "BilledCost"), (badNumber, "line 6"), (truncated, "truncated"), (binary, "not") })
+        {
+            // Each bad file goes together with a good one: nothing of the delivery may land.
+            var good = Path.Combine(dir, "good-" + Path.GetFileName(file));
+            File.WriteAllLines(good, lines.Select(l => l.Replace("\"1234567890123\"", "\"9999999999999\"", StringComparison.Ordinal)));
+            var r = CliRunner.Run(null, "ingest", good, file, "--data", data);
+            Assert.True(r.ExitCode == 1, $"{Path.GetFileName(file)}: {r.All}");
+            Assert.Contains(expect, r.All, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("Nothing was loaded", r.Out, StringComparison.Ordinal);
+            Assert.Equal(before, CostJson(data, "--from", "2024-01-01", "--to", "2024-12-31").GetProperty("totals")[0].GetProperty("billedCost").GetDecimal());
+        }
+    }
+
+    [Fact]
+    public void Skip_invalid_rows_loads_the_good_rows_and_writes_the_bad_ones_with_reasons()
+    {
+        var data = NewData();
+        var dir = RepoPaths.NewTempDir("dwcp-skip");
+        var lines = File.ReadAllLines(Sample);
+        var file = Path.Combine(dir, "two-bad.csv");
+        File.WriteAllLines(file, lines.Select((l, i) => i is 3 or 7 ? l.Replace("\"2024-09-01 00:00:00\"", "\"yesterday\"", StringComparison.Ordinal) : l));
+        var r = CliRunner.Run(null, "ingest", file, "--skip-invalid-rows", "--data", data);
+        Assert.True(r.ExitCode == 0, r.All);
+        var rejected = Directory.GetFiles(Path.Combine(data, "rejected"));
+        var sidecar = File.ReadAllLines(Assert.Single(rejected));
+        Assert.Equal(3, sidecar.Length);
+        Assert.StartsWith("_dwcp_line,_dwcp_error,", sidecar[0], StringComparison.Ordinal);
+        Assert.StartsWith("4,", sidecar[1], StringComparison.Ordinal);
+        Assert.Contains("yesterday", sidecar[1], StringComparison.Ordinal);
+        var total = CostJson(data, "--from", "2024-01-01", "--to", "2024-12-31").GetProperty("totals")[0];
+        Assert.Equal(998, total.GetProperty("rowCount").GetInt64());
+    }
+
+    [Fact]
+    public void A_newer_delivery_restates_the_periods_it_contains()
+    {
+        var data = NewData();
+        Assert.Equal(0, CliRunner.Run(null, "ingest", Sample, "--data", data).ExitCode);
+        var dir = RepoPaths.NewTempDir("dwcp-restate");
+        var lines = File.ReadAllLines(Sample);
+        // A restated AWS September: the SunBird account's rows only, every BilledCost doubled.
+        var header = lines[0].Split(',');
+        var costIdx = Array.IndexOf(header, "\"BilledCost\"");
+        var restated = lines.Skip(1).Where(l => l.Contains("\"1234567890123\"", StringComparison.Ordinal) && l.Contains("\"2024-09-01 00:00:00\"", StringComparison.Ordinal))
+            .Select(l =>
+            {
+                var f = l.Split(',');
+                if (f.Length != header.Length)
+                {
+                    return null;
+                }
+
+                f[costIdx] = (decimal.Parse(f[costIdx], CultureInfo.InvariantCulture) * 2).ToString(CultureInfo.InvariantCulture);
+                return string.Join(',', f);
+            }).Where(l => l is not null).ToList();
+        Assert.NotEmpty(restated);
+        var file = Path.Combine(dir, "restated.csv");
+        File.WriteAllLines(file, new[] { lines[0] }.Concat(restated!)!);
+        var r = CliRunner.Run(null, "ingest", file, "--data", data);
+        Assert.True(r.ExitCode == 0, r.All);
+        Assert.Contains("restated", r.Out, StringComparison.Ordinal);
+
+        var byAccount = CostJson(data, "--from", "2024-01-01", "--to", "2024-12-31", "--group-by", "billing-account")
+            .GetProperty("lines").EnumerateArray().ToDictionary(l => l.GetProperty("keys")[0].GetString()!, l => l.GetProperty("billedCost").GetDecimal());
+        var expectedRestated = restated.Sum(l => decimal.Parse(l!.Split(',')[costIdx], CultureInfo.InvariantCulture));
+        Assert.Equal(expectedRestated, byAccount["1234567890123"]);
+    }
+
+    [Fact]
+    public void A_gzip_named_csv_with_BOM_and_CRLF_loads_like_the_plain_file()
+    {
+        var data = NewData();
+        var dir = RepoPaths.NewTempDir("dwcp-gz");
+        var file = Path.Combine(dir, "looks-plain.csv");
+        using (var gz = new GZipStream(File.Create(file), CompressionLevel.Fastest))
+        {
+            var text = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(string.Join("\r\n", File.ReadAllLines(Sample)) + "\r\n")).ToArray();
+            gz.Write(text);
+        }
+
+        var r = CliRunner.Run(null, "ingest", file, "--data", data);
+        Assert.True(r.ExitCode == 0, r.All);
+        var total = CostJson(data, "--from", "2024-01-01", "--to", "2024-12-31").GetProperty("totals")[0];
+        Assert.Equal(SampleSums.BilledByProvider(Sample).Values.Sum(), total.GetProperty("billedCost").GetDecimal());
+    }
+
+    [Fact]
+    public void A_mistyped_config_key_exits_2_naming_the_key_and_line()
+    {
+        var dir = RepoPaths.NewTempDir("dwcp-cfg");
+        File.WriteAllText(Path.Combine(dir, "dwcp.yaml"), "analytics:\n  api:\n    query_timeout: 10s\n    max_result: 5\n");
+        var r = CliRunner.Run(dir, "cost", "--data", Path.Combine(dir, "data"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("line 4", r.Err, StringComparison.Ordinal);
+        Assert.Contains("max_result", r.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Scope_from_the_command_line_restricts_the_answer()
+    {
+        var data = NewData();
+        Assert.Equal(0, CliRunner.Run(null, "ingest", Sample, "--data", data).ExitCode);
+        var all = CostJson(data, "--from", "2024-01-01", "--to", "2024-12-31", "--group-by", "billing-account")
+            .GetProperty("lines").EnumerateArray().ToDictionary(l => l.GetProperty("keys")[0].GetString()!, l => l.GetProperty("billedCost").GetDecimal());
+        var one = all.Keys.First();
+        var scoped = CostJson(data, "--from", "2024-01-01", "--to", "2024-12-31", "--scope", "account=" + one);
+        Assert.Equal(all[one], scoped.GetProperty("totals")[0].GetProperty("billedCost").GetDecimal());
+        Assert.Equal("account=" + one, scoped.GetProperty("scope").GetString());
+    }
+}
