@@ -93,7 +93,11 @@ public sealed class BillingImporter(ICostStore store)
         {
             await session.AbortAsync(cancellationToken).ConfigureAwait(false);
             results.AddRange(loaded.Select(r => r.Status == FileImportStatus.Loaded ? r with { Status = FileImportStatus.NotLoaded, RowsLoaded = 0 } : r));
-            var hint = options.SkipInvalidRows ? "Fix the file(s) and run again." : "Fix the rows, or run again with --skip-invalid-rows to load the good rows and set the bad ones aside.";
+            // A file-level problem (header, binary, truncation) cannot be skipped row by row.
+            var onlyRowErrors = loaded.Where(r => r.Status == FileImportStatus.Rejected).All(r => r.Errors.All(e => e.Line > 1 || e.Row is not null) && r.RowsRead > 0);
+            var hint = options.SkipInvalidRows || !onlyRowErrors
+                ? "Fix the file(s) named above and run again."
+                : "Fix the rows, or run again with --skip-invalid-rows to load the good rows and set the bad ones aside.";
             return new ImportResult(false, $"Nothing was loaded: {Plural(rejected, "file")} had errors. {hint}", results, null);
         }
 

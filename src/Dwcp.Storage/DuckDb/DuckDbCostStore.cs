@@ -16,6 +16,9 @@ public sealed class DuckDbCostStore : ICostStore
     /// <summary>The database file name inside the data folder.</summary>
     public const string FileName = "dwcp.duckdb";
 
+    /// <summary>DuckDB's buffer-pool limit for the embedded store (spills to disk beyond it).</summary>
+    public const string MemoryLimit = "1GB";
+
     private readonly DuckDBConnection _root;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _writer = new(1, 1);
@@ -55,6 +58,9 @@ public sealed class DuckDbCostStore : ICostStore
         var store = new DuckDbCostStore(connection, path, time);
         try
         {
+            // Bound DuckDB's buffer pool so that a large import or query spills to disk instead of growing the
+            // process (the default is 80% of RAM). Loads stream, so this also bounds an import's memory.
+            DuckDbSchema.Execute(connection, $"SET memory_limit = '{MemoryLimit}'; SET preserve_insertion_order = false;");
             store._schemaVersion = DuckDbSchema.Migrate(connection, time.GetUtcNow().UtcDateTime);
             store.Recover();
         }
@@ -283,6 +289,9 @@ public sealed class DuckDbCostStore : ICostStore
               WHERE p.load_id = r.load_id AND p.billing_account_id = r."BillingAccountId" AND p.billing_period_start = r."BillingPeriodStart")
             """);
     }
+
+    /// <summary>A new connection to the store's database (for load workers).</summary>
+    internal DuckDBConnection NewConnection() => Connect();
 
     private DuckDBConnection Connect()
     {

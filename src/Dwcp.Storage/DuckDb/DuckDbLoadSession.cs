@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Threading.Channels;
 using Dwcp.Core.Focus;
 using DuckDB.NET.Data;
 
@@ -16,8 +16,17 @@ internal sealed class DuckDbLoadSession : ILoadSession
     private readonly TimeProvider _time;
     private readonly Dictionary<(string Account, DateTime Period), (long Rows, decimal Billed)> _pairs = [];
     private readonly List<(string Path, string Sha, long Rows)> _files = [];
-    private DuckDBAppender? _appender;
+    private readonly Channel<Batch> _channel;
+    private readonly Task[] _workers;
+    private readonly CancellationTokenSource _workerFailed = new();
+    private List<FocusRow> _batch = new(BatchSize);
     private bool _finished;
+
+    /// <summary>Rows handed to a worker at a time.</summary>
+    private const int BatchSize = 2048;
+
+    /// <summary>Rows a worker appends before it commits them to disk (bounds memory).</summary>
+    private const int FlushRows = 100_000;
 
     public DuckDbLoadSession(DuckDbCostStore store, DuckDBConnection connection, long loadId, TimeProvider time)
     {
@@ -25,8 +34,12 @@ internal sealed class DuckDbLoadSession : ILoadSession
         _connection = connection;
         _time = time;
         LoadId = loadId;
-        _appender = connection.CreateAppender("cost_rows");
+        var workers = Math.Clamp(Environment.ProcessorCount, 1, 4);
+        _channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(workers * 2) { SingleWriter = true, SingleReader = false });
+        _workers = Enumerable.Range(0, workers).Select(i => Task.Factory.StartNew(() => Work(i), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
     }
+
+    private sealed record Batch(long FirstSeq, List<FocusRow> Rows);
 
     public long LoadId { get; }
 
@@ -37,62 +50,108 @@ internal sealed class DuckDbLoadSession : ILoadSession
     public void Append(FocusRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        ObjectDisposedException.ThrowIf(_finished || _appender is null, this);
+        ObjectDisposedException.ThrowIf(_finished, this);
         var account = row.BillingAccountId ?? throw new StoreException($"Row at {row.SourceFile}:{row.SourceLine} has no BillingAccountId.");
         var period = row.BillingPeriodStart ?? throw new StoreException($"Row at {row.SourceFile}:{row.SourceLine} has no BillingPeriodStart.");
-        var chargeStart = row.ChargePeriodStart ?? throw new StoreException($"Row at {row.SourceFile}:{row.SourceLine} has no ChargePeriodStart.");
+        _ = row.ChargePeriodStart ?? throw new StoreException($"Row at {row.SourceFile}:{row.SourceLine} has no ChargePeriodStart.");
 
-        var r = _appender.CreateRow();
-        r.AppendValue((long?)LoadId).AppendValue((long?)RowCount).AppendValue((DateOnly?)DateOnly.FromDateTime(chargeStart));
-        foreach (var c in FocusColumns.All)
-        {
-            switch (c.DataType)
-            {
-                case FocusDataType.Decimal:
-                    r.AppendValue(row.Decimals[c.Slot]);
-                    break;
-                case FocusDataType.DateTime:
-                    r.AppendValue(row.DateTimes[c.Slot]);
-                    break;
-                default:
-                    r.AppendValue(row.Strings[c.Slot]);
-                    break;
-            }
-        }
-
-        var tags = row.NormalizedTags;
-        if (tags.Count == 0)
-        {
-            r.AppendNullValue().AppendNullValue();
-        }
-        else
-        {
-            var keys = new string[tags.Count];
-            var values = new string[tags.Count];
-            for (var i = 0; i < tags.Count; i++)
-            {
-                keys[i] = tags[i].Key;
-                values[i] = tags[i].Value;
-            }
-
-            r.AppendValue((IEnumerable<string>)keys).AppendValue((IEnumerable<string>)values);
-        }
-
-        r.AppendValue(row.Extensions.Count == 0 ? null : JsonSerializer.Serialize(row.Extensions))
-         .AppendValue(row.SourceFile)
-         .AppendValue((long?)row.SourceLine)
-         .EndRow();
-
+        _batch.Add(row);
         RowCount++;
         var key = (account, period);
         _pairs.TryGetValue(key, out var agg);
         _pairs[key] = (agg.Rows + 1, agg.Billed + (row.BilledCost ?? 0m));
+        if (_batch.Count == BatchSize)
+        {
+            Dispatch();
+        }
     }
 
-    public Task<LoadSummary> CommitAsync(CancellationToken cancellationToken = default)
+    private void Dispatch()
+    {
+        if (_batch.Count == 0)
+        {
+            return;
+        }
+
+        var batch = new Batch(RowCount - _batch.Count, _batch);
+        _batch = new List<FocusRow>(BatchSize);
+        try
+        {
+            // Blocks while the workers are busy: memory stays bounded by the channel's capacity.
+            _channel.Writer.WriteAsync(batch, _workerFailed.Token).AsTask().GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (_workerFailed.IsCancellationRequested)
+        {
+            ThrowWorkerFailure();
+        }
+    }
+
+    private void Work(int worker)
+    {
+        // Each worker owns a connection and an appender. Closing the appender every FlushRows rows commits that
+        // part to disk, so memory does not grow with the load; the rows stay invisible until CommitAsync publishes.
+        using var connection = _store.NewConnection();
+        var appender = connection.CreateAppender("cost_rows");
+        var sinceFlush = 0;
+        try
+        {
+            while (_channel.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                while (_channel.Reader.TryRead(out var batch))
+                {
+                    for (var i = 0; i < batch.Rows.Count; i++)
+                    {
+                        DuckDbRowAppender.Append(appender, batch.Rows[i], LoadId, batch.FirstSeq + i);
+                    }
+
+                    sinceFlush += batch.Rows.Count;
+                    if (sinceFlush >= FlushRows)
+                    {
+                        appender.Close();
+                        appender.Dispose();
+                        appender = connection.CreateAppender("cost_rows");
+                        sinceFlush = 0;
+                    }
+                }
+            }
+
+            appender.Close();
+        }
+        catch
+        {
+            _workerFailed.Cancel();
+            throw;
+        }
+        finally
+        {
+            appender.Dispose();
+        }
+    }
+
+    private async Task DrainAsync()
+    {
+        Dispatch();
+        _channel.Writer.TryComplete();
+        try
+        {
+            await Task.WhenAll(_workers).ConfigureAwait(false);
+        }
+        catch (Exception) when (_workers.Any(w => w.IsFaulted))
+        {
+            ThrowWorkerFailure();
+        }
+    }
+
+    private void ThrowWorkerFailure()
+    {
+        var error = _workers.Where(w => w.IsFaulted).SelectMany(w => w.Exception!.InnerExceptions).FirstOrDefault();
+        throw new StoreException($"Writing rows to the store failed: {error?.Message}", error!);
+    }
+
+    public async Task<LoadSummary> CommitAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
-        CloseAppender();
+        await DrainAsync().ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         var now = _time.GetUtcNow().UtcDateTime;
         var published = new List<PartitionVersion>();
@@ -131,21 +190,30 @@ internal sealed class DuckDbLoadSession : ILoadSession
         }
 
         Finish();
-        return Task.FromResult(new LoadSummary(LoadId, RowCount, published, replaced.Count));
+        return new LoadSummary(LoadId, RowCount, published, replaced.Count);
     }
 
-    public Task AbortAsync(CancellationToken cancellationToken = default)
+    public async Task AbortAsync(CancellationToken cancellationToken = default)
     {
         if (_finished)
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        CloseAppender();
+        _batch.Clear();
+        _channel.Writer.TryComplete();
+        try
+        {
+            await Task.WhenAll(_workers).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is DuckDBException or StoreException or InvalidOperationException)
+        {
+            // Aborting anyway: whatever a worker wrote is deleted below.
+        }
+
         Exec("DELETE FROM cost_rows WHERE load_id = $l", ("l", LoadId));
         Exec("UPDATE loads SET status = 'aborted' WHERE load_id = $l", ("l", LoadId));
         Finish();
-        return Task.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()
@@ -156,17 +224,10 @@ internal sealed class DuckDbLoadSession : ILoadSession
         }
     }
 
-    private void CloseAppender()
-    {
-        var appender = _appender;
-        _appender = null;
-        appender?.Close();
-        appender?.Dispose();
-    }
-
     private void Finish()
     {
         _finished = true;
+        _workerFailed.Dispose();
         _connection.Dispose();
         _store.ReleaseWriter();
     }

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Dwcp.Bench;
+using Dwcp.Cost.Ingestion;
+using Dwcp.Storage.DuckDb;
+using DuckDB.NET.Data;
+
+// Usage: dotnet Dwcp.Bench.dll ingest [--rows N]     (runs each phase in a child process to measure its own peak RSS)
+//        dotnet Dwcp.Bench.dll phase ours|duckdb FILE DIR
+if (args.Length >= 4 && args[0] == "phase")
+{
+    return RunPhase(args[1], args[2], args[3]);
+}
+
+if (args.Length == 3 && args[0] == "generate")
+{
+    BenchData.Write(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), seed: 1);
+    return 0;
+}
+
+var name = args.Length > 0 ? args[0] : "ingest";
+var rows = args.SkipWhile(a => a != "--rows").Skip(1).Select(int.Parse).FirstOrDefault(1_000_000);
+if (name != "ingest" && name != "ingest-memory")
+{
+    Console.Error.WriteLine("Benchmarks: ingest [--rows N] (FOCUS import vs DuckDB read_csv), ingest-memory [--rows N] (peak RSS of our import).");
+    return 2;
+}
+
+var work = Path.Combine(Path.GetTempPath(), "dwcp-bench-" + Environment.ProcessId);
+Directory.CreateDirectory(work);
+try
+{
+    var file = Path.Combine(work, $"focus-{rows}.csv");
+    var sw = Stopwatch.StartNew();
+    BenchData.Write(file, rows, seed: 1);
+    var size = new FileInfo(file).Length;
+    Console.WriteLine($"Generated {rows:N0} rows, {size / 1e6:N0} MB in {sw.Elapsed.TotalSeconds:N1} s: {file}");
+
+    var phases = name == "ingest" ? new[] { "duckdb", "ours", "duckdb", "ours" } : ["ours"];
+    var results = new List<(string Phase, double Seconds, long PeakRssKb, long Rows)>();
+    foreach (var phase in phases)
+    {
+        var dir = Path.Combine(work, phase + results.Count);
+        var psi = new ProcessStartInfo("dotnet", [typeof(BenchData).Assembly.Location, "phase", phase, file, dir]) { RedirectStandardOutput = true };
+        using var p = Process.Start(psi)!;
+        var output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        var parts = output.Trim().Split(' ');
+        results.Add((phase, double.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture)));
+        Console.WriteLine($"  {phase,-7} {results[^1].Seconds,8:N2} s  {results[^1].Rows / results[^1].Seconds,12:N0} rows/s  peak RSS {results[^1].PeakRssKb / 1024,6:N0} MB");
+        Directory.Delete(dir, true);
+    }
+
+    // Best of the runs of each phase (the machine is shared and noisy).
+    var ours = results.Where(r => r.Phase == "ours").MinBy(r => r.Seconds);
+    var table = new StringBuilder();
+    table.AppendLine($"# Benchmark: {name}");
+    table.AppendLine();
+    table.AppendLine($"- date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+    table.AppendLine($"- machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, DuckDB.NET 1.5.6.1");
+    table.AppendLine($"- input: generated FOCUS 1.2 CSV, {rows:N0} rows x 59 columns, {size / 1e6:N0} MB");
+    table.AppendLine($"- each phase ran in its own process; best of {phases.Count(p => p == "ours")} runs");
+    table.AppendLine();
+    table.AppendLine("| phase | seconds | rows/s | peak RSS (MB) | ratio to baseline |");
+    table.AppendLine("|---|---:|---:|---:|---:|");
+    if (name == "ingest")
+    {
+        var baseline = results.Where(r => r.Phase == "duckdb").MinBy(r => r.Seconds);
+        table.AppendLine($"| DuckDB read_csv into a table (baseline) | {baseline.Seconds:N2} | {baseline.Rows / baseline.Seconds:N0} | {baseline.PeakRssKb / 1024:N0} | 1.00 |");
+        table.AppendLine($"| dwcp import (full validation, versioned load) | {ours.Seconds:N2} | {ours.Rows / ours.Seconds:N0} | {ours.PeakRssKb / 1024:N0} | {baseline.Seconds / ours.Seconds:N2} |");
+        table.AppendLine();
+        table.AppendLine($"Goal: at least 0.5x the baseline's speed. Reached: {baseline.Seconds / ours.Seconds:N2}x.");
+    }
+    else
+    {
+        table.AppendLine($"| dwcp import (full validation, versioned load) | {ours.Seconds:N2} | {ours.Rows / ours.Seconds:N0} | {ours.PeakRssKb / 1024:N0} | - |");
+        table.AppendLine();
+        table.AppendLine($"Goal: peak RSS under 500 MB. Reached: {ours.PeakRssKb / 1024:N0} MB.");
+    }
+
+    var outDir = Path.Combine(FindRoot(), "bench", "results");
+    Directory.CreateDirectory(outDir);
+    var outFile = Path.Combine(outDir, $"{name}-{DateTime.UtcNow:yyyyMMdd-HHmm}.md");
+    File.WriteAllText(outFile, table.ToString());
+    Console.WriteLine();
+    Console.WriteLine(table);
+    Console.WriteLine($"Written to {outFile}");
+    return 0;
+}
+finally
+{
+    Directory.Delete(work, true);
+}
+
+static int RunPhase(string phase, string file, string dir)
+{
+    Directory.CreateDirectory(dir);
+    var sw = Stopwatch.StartNew();
+    long rows;
+    if (phase == "duckdb")
+    {
+        using var c = new DuckDBConnection($"Data Source={Path.Combine(dir, "baseline.duckdb")}");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = $"CREATE TABLE t AS SELECT * FROM read_csv('{file.Replace("'", "''", StringComparison.Ordinal)}', header = true); SELECT count(*) FROM t;";
+        rows = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+    else
+    {
+        var store = DuckDbCostStore.Open(dir);
+        ImportResult result;
+        try
+        {
+            result = new BillingImporter(store).ImportAsync([file], new ImportOptions { RejectedDir = dir }).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            store.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+
+        if (!result.Committed)
+        {
+            Console.Error.WriteLine(result.Message);
+            return 1;
+        }
+
+        rows = result.Load!.RowCount;
+    }
+
+    var seconds = sw.Elapsed.TotalSeconds;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{seconds} {PeakRssKb()} {rows}"));
+    return 0;
+}
+
+static long PeakRssKb()
+{
+    var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+}
+
+static string FindRoot()
+{
+    var d = new DirectoryInfo(AppContext.BaseDirectory);
+    while (d is not null && !File.Exists(Path.Combine(d.FullName, "global.json")))
+    {
+        d = d.Parent;
+    }
+
+    return d?.FullName ?? Environment.CurrentDirectory;
+}
