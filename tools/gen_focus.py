@@ -3,7 +3,7 @@ cols = """AvailabilityZone S R 1 1.0
 BilledCost D M 0 1.0
 BillingAccountId S M 0 1.0
 BillingAccountName S M 1 1.0
-BillingAccountType S C 1 1.2
+BillingAccountType S C 0 1.2
 BillingCurrency S M 0 1.0
 BillingPeriodEnd T M 0 1.0
 BillingPeriodStart T M 0 1.0
@@ -12,7 +12,7 @@ CapacityReservationStatus S C 1 1.1
 ChargeCategory S M 0 1.0
 ChargeClass S M 1 1.0
 ChargeDescription S M 1 1.0
-ChargeFrequency S R 1 1.0
+ChargeFrequency S R 0 1.0
 ChargePeriodEnd T M 0 1.0
 ChargePeriodStart T M 0 1.0
 CommitmentDiscountCategory S C 1 1.0
@@ -47,7 +47,7 @@ ResourceName S C 1 1.0
 ResourceType S C 1 1.0
 ServiceCategory S M 0 1.0
 ServiceName S M 0 1.0
-ServiceSubcategory S R 1 1.1
+ServiceSubcategory S R 0 1.1
 SkuId S C 1 1.0
 SkuMeter S C 1 1.1
 SkuPriceDetails J C 1 1.1

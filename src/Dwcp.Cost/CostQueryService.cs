@@ -256,10 +256,15 @@ public sealed class CostQueryService
 
     private static string Fingerprint(CostQuery q, CostScope scope)
     {
-        var text = string.Join('|',
-            q.From.ToString("O", CultureInfo.InvariantCulture), q.To.ToString("O", CultureInfo.InvariantCulture), q.Grain, q.RankBy, q.TopN,
-            string.Join(',', q.GroupBy), string.Join(';', q.Filters.Select(f => f.On + "=" + string.Join(',', f.Values))), scope);
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 6);
+        // JSON keeps every part unambiguous (a value containing a comma, null versus empty string).
+        var text = System.Text.Json.JsonSerializer.Serialize(new object?[]
+        {
+            q.From.ToString("O", CultureInfo.InvariantCulture), q.To.ToString("O", CultureInfo.InvariantCulture), q.Grain.ToString(), q.RankBy.ToString(), q.TopN,
+            q.GroupBy.Select(g => new[] { g.Dimension.ToString(), g.TagKey }).ToArray(),
+            q.Filters.Select(f => new object?[] { f.On.Dimension.ToString(), f.On.TagKey, f.Values }).ToArray(),
+            scope.ToString(),
+        });
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 8);
     }
 
     private static string EncodeCursor(long offset, string fingerprint) =>

@@ -87,7 +87,7 @@ public sealed record CurrencyTotal(string Currency, decimal BilledCost, decimal 
 /// <summary>The answer to a <see cref="CostQuery"/>.</summary>
 public sealed record CostQueryResult
 {
-    /// <summary>The question, as run (after scope was applied).</summary>
+    /// <summary>The question as the caller asked it (the scope is in <see cref="Scope"/> and was applied on top).</summary>
     public required CostQuery Query { get; init; }
 
     /// <summary>Names of the key columns, matching <see cref="CostLine.Keys"/>.</summary>

@@ -46,13 +46,27 @@ public sealed record CostScope
             var key = part[..eq].Trim();
             var values = part[(eq + 1)..].Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .ToHashSet(StringComparer.Ordinal);
+            if (values.Count == 0)
+            {
+                throw new FormatException($"Scope part '{part}' lists no values; name at least one (e.g. {key}=A|B).");
+            }
+
             if (key.Equals("account", StringComparison.OrdinalIgnoreCase))
             {
+                if (accounts is not null)
+                {
+                    throw new FormatException("Scope names 'account' twice; list all accounts in one part: account=A|B.");
+                }
+
                 accounts = values;
             }
             else if (key.StartsWith("tag:", StringComparison.OrdinalIgnoreCase) && key.Length > 4)
             {
-                tags[key[4..].Trim()] = values;
+                var tagKey = key[4..].Trim();
+                if (!tags.TryAdd(tagKey, values))
+                {
+                    throw new FormatException($"Scope names tag '{tagKey}' twice; list all its values in one part: tag:{tagKey}=V1|V2.");
+                }
             }
             else
             {

@@ -12,7 +12,7 @@ public sealed partial class FocusRow
     public string? BillingAccountId { get => Strings[1]; set => Strings[1] = value; }
     /// <summary>FOCUS mandatory column <c>BillingAccountName</c> (String, nullable).</summary>
     public string? BillingAccountName { get => Strings[2]; set => Strings[2] = value; }
-    /// <summary>FOCUS conditional column <c>BillingAccountType</c> (String, nullable).</summary>
+    /// <summary>FOCUS conditional column <c>BillingAccountType</c> (String).</summary>
     public string? BillingAccountType { get => Strings[3]; set => Strings[3] = value; }
     /// <summary>FOCUS mandatory column <c>BillingCurrency</c> (String).</summary>
     public string? BillingCurrency { get => Strings[4]; set => Strings[4] = value; }
@@ -30,7 +30,7 @@ public sealed partial class FocusRow
     public string? ChargeClass { get => Strings[8]; set => Strings[8] = value; }
     /// <summary>FOCUS mandatory column <c>ChargeDescription</c> (String, nullable).</summary>
     public string? ChargeDescription { get => Strings[9]; set => Strings[9] = value; }
-    /// <summary>FOCUS recommended column <c>ChargeFrequency</c> (String, nullable).</summary>
+    /// <summary>FOCUS recommended column <c>ChargeFrequency</c> (String).</summary>
     public string? ChargeFrequency { get => Strings[10]; set => Strings[10] = value; }
     /// <summary>FOCUS mandatory column <c>ChargePeriodEnd</c> (DateTime).</summary>
     public DateTime? ChargePeriodEnd { get => DateTimes[2]; set => DateTimes[2] = value; }
@@ -100,7 +100,7 @@ public sealed partial class FocusRow
     public string? ServiceCategory { get => Strings[30]; set => Strings[30] = value; }
     /// <summary>FOCUS mandatory column <c>ServiceName</c> (String).</summary>
     public string? ServiceName { get => Strings[31]; set => Strings[31] = value; }
-    /// <summary>FOCUS recommended column <c>ServiceSubcategory</c> (String, nullable).</summary>
+    /// <summary>FOCUS recommended column <c>ServiceSubcategory</c> (String).</summary>
     public string? ServiceSubcategory { get => Strings[32]; set => Strings[32] = value; }
     /// <summary>FOCUS conditional column <c>SkuId</c> (String, nullable).</summary>
     public string? SkuId { get => Strings[33]; set => Strings[33] = value; }

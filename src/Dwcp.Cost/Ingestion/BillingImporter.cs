@@ -10,7 +10,7 @@ namespace Dwcp.Cost.Ingestion;
 /// </summary>
 public sealed class BillingImporter(ICostStore store)
 {
-    private static readonly string[] Extensions = [".csv", ".gz", ".parquet", ".txt"];
+    private static readonly string[] Extensions = [".csv", ".csv.gz", ".parquet"];
 
     /// <summary>Expands directories (recursively, files with a known extension) and checks every path exists.</summary>
     public static IReadOnlyList<string> ExpandPaths(IEnumerable<string> paths)
@@ -46,7 +46,7 @@ public sealed class BillingImporter(ICostStore store)
         var files = ExpandPaths(paths);
         if (files.Count == 0)
         {
-            return new ImportResult(false, "No billing files found (looked for .csv, .csv.gz, .gz and .parquet).", [], null);
+            return new ImportResult(false, "No billing files found (looked for .csv, .csv.gz and .parquet; name other files explicitly).", [], null);
         }
 
         var results = new List<FileImportResult>();
