@@ -28,7 +28,7 @@ internal sealed class DuckDbAggregationSql
         _ => throw new StoreException($"Unknown dimension {grouping.Dimension}."),
     };
 
-    /// <summary>Adds a parameter and returns its placeholder.</summary>
+    /// <summary>Adds a parameter and returns its <c>$name</c> reference.</summary>
     public string Param(object? value)
     {
         var name = "p" + _parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
