@@ -290,9 +290,6 @@ public sealed class DuckDbCostStore : ICostStore
             """);
     }
 
-    /// <summary>A new connection to the store's database (for load workers).</summary>
-    internal DuckDBConnection NewConnection() => Connect();
-
     private DuckDBConnection Connect()
     {
         // A file database is shared by every connection of this process with the same connection string (DuckDB.NET's

@@ -1,11 +1,11 @@
-using System.Threading.Channels;
 using Dwcp.Core.Focus;
 using DuckDB.NET.Data;
 
 namespace Dwcp.Storage.DuckDb;
 
 /// <summary>
-/// One delivery written through DuckDB's appender. Rows carry the load id and stay invisible (the
+/// One delivery written through DuckDB's appender (one appender: two on 2 cores were measured slower and used more
+/// memory, see bench/README.md). Rows carry the load id and stay invisible (the
 /// <c>visible_cost_rows</c> view joins on <c>partition_versions</c>) until <see cref="CommitAsync"/> repoints every pair
 /// the load holds in a single transaction.
 /// </summary>
@@ -16,17 +16,12 @@ internal sealed class DuckDbLoadSession : ILoadSession
     private readonly TimeProvider _time;
     private readonly Dictionary<(string Account, DateTime Period), (long Rows, decimal Billed)> _pairs = [];
     private readonly List<(string Path, string Sha, long Rows)> _files = [];
-    private readonly Channel<Batch> _channel;
-    private readonly Task[] _workers;
-    private readonly CancellationTokenSource _workerFailed = new();
-    private List<FocusRow> _batch = new(BatchSize);
-    private bool _finished;
-
-    /// <summary>Rows handed to a worker at a time.</summary>
-    private const int BatchSize = 2048;
-
-    /// <summary>Rows a worker appends before it commits them to disk (bounds memory).</summary>
+    /// <summary>Rows appended before they are committed to disk (bounds transaction-local memory).</summary>
     private const int FlushRows = 100_000;
+
+    private DuckDBAppender? _appender;
+    private int _sinceFlush;
+    private bool _finished;
 
     public DuckDbLoadSession(DuckDbCostStore store, DuckDBConnection connection, long loadId, TimeProvider time)
     {
@@ -34,12 +29,8 @@ internal sealed class DuckDbLoadSession : ILoadSession
         _connection = connection;
         _time = time;
         LoadId = loadId;
-        var workers = Math.Clamp(Environment.ProcessorCount, 1, 4);
-        _channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(workers * 2) { SingleWriter = true, SingleReader = false });
-        _workers = Enumerable.Range(0, workers).Select(i => Task.Factory.StartNew(() => Work(i), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        _appender = connection.CreateAppender("cost_rows");
     }
-
-    private sealed record Batch(long FirstSeq, List<FocusRow> Rows);
 
     public long LoadId { get; }
 
@@ -50,108 +41,32 @@ internal sealed class DuckDbLoadSession : ILoadSession
     public void Append(FocusRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        ObjectDisposedException.ThrowIf(_finished, this);
+        ObjectDisposedException.ThrowIf(_finished || _appender is null, this);
         var account = row.BillingAccountId ?? throw new StoreException($"Row at {row.SourceFile}:{row.SourceLine} has no BillingAccountId.");
         var period = row.BillingPeriodStart ?? throw new StoreException($"Row at {row.SourceFile}:{row.SourceLine} has no BillingPeriodStart.");
-        _ = row.ChargePeriodStart ?? throw new StoreException($"Row at {row.SourceFile}:{row.SourceLine} has no ChargePeriodStart.");
+        var chargeStart = row.ChargePeriodStart ?? throw new StoreException($"Row at {row.SourceFile}:{row.SourceLine} has no ChargePeriodStart.");
 
-        _batch.Add(row);
+        DuckDbRowAppender.Append(_appender, row, LoadId, RowCount);
+        if (++_sinceFlush >= FlushRows)
+        {
+            // Commit this part so the appender's transaction-local storage does not grow with the load. The rows
+            // stay invisible until CommitAsync publishes the load.
+            _appender.Close();
+            _appender.Dispose();
+            _appender = _connection.CreateAppender("cost_rows");
+            _sinceFlush = 0;
+        }
+
         RowCount++;
         var key = (account, period);
         _pairs.TryGetValue(key, out var agg);
         _pairs[key] = (agg.Rows + 1, agg.Billed + (row.BilledCost ?? 0m));
-        if (_batch.Count == BatchSize)
-        {
-            Dispatch();
-        }
     }
 
-    private void Dispatch()
-    {
-        if (_batch.Count == 0)
-        {
-            return;
-        }
-
-        var batch = new Batch(RowCount - _batch.Count, _batch);
-        _batch = new List<FocusRow>(BatchSize);
-        try
-        {
-            // Blocks while the workers are busy: memory stays bounded by the channel's capacity.
-            _channel.Writer.WriteAsync(batch, _workerFailed.Token).AsTask().GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException) when (_workerFailed.IsCancellationRequested)
-        {
-            ThrowWorkerFailure();
-        }
-    }
-
-    private void Work(int worker)
-    {
-        // Each worker owns a connection and an appender. Closing the appender every FlushRows rows commits that
-        // part to disk, so memory does not grow with the load; the rows stay invisible until CommitAsync publishes.
-        using var connection = _store.NewConnection();
-        var appender = connection.CreateAppender("cost_rows");
-        var sinceFlush = 0;
-        try
-        {
-            while (_channel.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-            {
-                while (_channel.Reader.TryRead(out var batch))
-                {
-                    for (var i = 0; i < batch.Rows.Count; i++)
-                    {
-                        DuckDbRowAppender.Append(appender, batch.Rows[i], LoadId, batch.FirstSeq + i);
-                    }
-
-                    sinceFlush += batch.Rows.Count;
-                    if (sinceFlush >= FlushRows)
-                    {
-                        appender.Close();
-                        appender.Dispose();
-                        appender = connection.CreateAppender("cost_rows");
-                        sinceFlush = 0;
-                    }
-                }
-            }
-
-            appender.Close();
-        }
-        catch
-        {
-            _workerFailed.Cancel();
-            throw;
-        }
-        finally
-        {
-            appender.Dispose();
-        }
-    }
-
-    private async Task DrainAsync()
-    {
-        Dispatch();
-        _channel.Writer.TryComplete();
-        try
-        {
-            await Task.WhenAll(_workers).ConfigureAwait(false);
-        }
-        catch (Exception) when (_workers.Any(w => w.IsFaulted))
-        {
-            ThrowWorkerFailure();
-        }
-    }
-
-    private void ThrowWorkerFailure()
-    {
-        var error = _workers.Where(w => w.IsFaulted).SelectMany(w => w.Exception!.InnerExceptions).FirstOrDefault();
-        throw new StoreException($"Writing rows to the store failed: {error?.Message}", error!);
-    }
-
-    public async Task<LoadSummary> CommitAsync(CancellationToken cancellationToken = default)
+    public Task<LoadSummary> CommitAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
-        await DrainAsync().ConfigureAwait(false);
+        CloseAppender();
         cancellationToken.ThrowIfCancellationRequested();
         var now = _time.GetUtcNow().UtcDateTime;
         var published = new List<PartitionVersion>();
@@ -190,30 +105,21 @@ internal sealed class DuckDbLoadSession : ILoadSession
         }
 
         Finish();
-        return new LoadSummary(LoadId, RowCount, published, replaced.Count);
+        return Task.FromResult(new LoadSummary(LoadId, RowCount, published, replaced.Count));
     }
 
-    public async Task AbortAsync(CancellationToken cancellationToken = default)
+    public Task AbortAsync(CancellationToken cancellationToken = default)
     {
         if (_finished)
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        _batch.Clear();
-        _channel.Writer.TryComplete();
-        try
-        {
-            await Task.WhenAll(_workers).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is DuckDBException or StoreException or InvalidOperationException)
-        {
-            // Aborting anyway: whatever a worker wrote is deleted below.
-        }
-
+        CloseAppender();
         Exec("DELETE FROM cost_rows WHERE load_id = $l", ("l", LoadId));
         Exec("UPDATE loads SET status = 'aborted' WHERE load_id = $l", ("l", LoadId));
         Finish();
+        return Task.CompletedTask;
     }
 
     public async ValueTask DisposeAsync()
@@ -224,10 +130,17 @@ internal sealed class DuckDbLoadSession : ILoadSession
         }
     }
 
+    private void CloseAppender()
+    {
+        var appender = _appender;
+        _appender = null;
+        appender?.Close();
+        appender?.Dispose();
+    }
+
     private void Finish()
     {
         _finished = true;
-        _workerFailed.Dispose();
         _connection.Dispose();
         _store.ReleaseWriter();
     }
