@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Dwcp.Core.Costs;
 using Dwcp.Cost;
+using Dwcp.Storage;
 
 namespace Dwcp.Server.Tests;
 
@@ -82,11 +83,43 @@ public sealed class ScopeAndLimitTests
     [Fact]
     public async Task A_query_over_the_time_limit_is_stopped_with_the_limit_named()
     {
-        using var f = new DwcpFactory(query: new CostQueryOptions { QueryTimeout = TimeSpan.FromTicks(1) });
+        // A real query over this data finishes in milliseconds, so a real time-out would race it. The one test double
+        // here is a store whose aggregation runs until cancelled (a query that is too slow); everything else is real.
+        using var f = new DwcpFactory(query: new CostQueryOptions { QueryTimeout = TimeSpan.FromMilliseconds(200) }, wrapStore: s => new SlowAggregationStore(s));
         await f.LoadAsync(Rows());
         var root = await f.GraphQLAsync("{ getCostMetrics(startDate: \"2024-01-01\", endDate: \"2024-01-01\") { metrics { cost } } }");
         var error = root.GetProperty("errors")[0];
         Assert.Contains("api.query_timeout", error.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal("TIMEOUT", error.GetProperty("extensions").GetProperty("code").GetString());
+    }
+
+    /// <summary>Delegates to the real store, except that aggregations never finish before they are cancelled.</summary>
+    private sealed class SlowAggregationStore(ICostStore inner) : ICostStore
+    {
+        public string Backend => inner.Backend;
+
+        public Task<StoreInfo> GetInfoAsync(CancellationToken cancellationToken = default) => inner.GetInfoAsync(cancellationToken);
+
+        public Task<ImportedFile?> FindLiveFileAsync(string sha256, CancellationToken cancellationToken = default) => inner.FindLiveFileAsync(sha256, cancellationToken);
+
+        public Task<ILoadSession> BeginLoadAsync(LoadRequest request, CancellationToken cancellationToken = default) => inner.BeginLoadAsync(request, cancellationToken);
+
+        public async Task<IReadOnlyList<CostLine>> AggregateAsync(CostAggregation spec, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return await inner.AggregateAsync(spec, cancellationToken);
+        }
+
+        public Task<long> CountLinesAsync(CostAggregation spec, CancellationToken cancellationToken = default) => inner.CountLinesAsync(spec, cancellationToken);
+
+        public Task<IReadOnlyList<CurrencyTotal>> TotalsAsync(DateOnly from, DateOnly to, IReadOnlyList<CostFilter> filters, CancellationToken cancellationToken = default) => inner.TotalsAsync(from, to, filters, cancellationToken);
+
+        public Task<DataRange> GetDataRangeAsync(IReadOnlyList<CostFilter> filters, CancellationToken cancellationToken = default) => inner.GetDataRangeAsync(filters, cancellationToken);
+
+        public Task<IReadOnlyList<PartitionVersion>> ListPartitionsAsync(CancellationToken cancellationToken = default) => inner.ListPartitionsAsync(cancellationToken);
+
+        public IAsyncEnumerable<Dwcp.Core.Focus.FocusRow> ReadRowsAsync(DateOnly from, DateOnly to, IReadOnlyList<CostFilter> filters, CancellationToken cancellationToken = default) => inner.ReadRowsAsync(from, to, filters, cancellationToken);
+
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 }

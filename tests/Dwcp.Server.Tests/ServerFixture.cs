@@ -15,12 +15,15 @@ namespace Dwcp.Server.Tests;
 /// <summary>The real ASP.NET host in-process over a real DuckDB file in a temporary folder.</summary>
 public sealed class DwcpFactory : WebApplicationFactory<Program>
 {
-    public DwcpFactory(CostScope? scope = null, CostQueryOptions? query = null)
+    public DwcpFactory(CostScope? scope = null, CostQueryOptions? query = null, Func<ICostStore, ICostStore>? wrapStore = null)
     {
         DataDir = RepoPaths.NewTempDir("dwcp-server");
         Scope = scope;
         Query = query;
+        WrapStore = wrapStore;
     }
+
+    public Func<ICostStore, ICostStore>? WrapStore { get; }
 
     public string DataDir { get; }
 
@@ -37,6 +40,11 @@ public sealed class DwcpFactory : WebApplicationFactory<Program>
             {
                 // The scope comes from server configuration; tests set it the same way the CLI does.
                 s.AddSingleton<ICallerScope>(new ConfiguredCallerScope(Scope));
+            }
+
+            if (WrapStore is not null)
+            {
+                s.AddSingleton(sp => WrapStore(Dwcp.Storage.DuckDb.DuckDbCostStore.Open(DataDir)));
             }
 
             if (Query is not null)
