@@ -62,20 +62,9 @@ internal sealed class CliContext
     }
 
     /// <summary>Server options from the configuration.</summary>
-    public DwcpServerOptions ServerOptions() => new()
-    {
-        DataDir = DataDir,
-        Urls = string.Join(';', Config.Api.Urls),
-        Scope = Scope,
-        Query = QueryOptions(),
-        ConfigSources = Loaded.Sources,
-    };
+    public DwcpServerOptions ServerOptions() => DwcpServerOptions.FromConfig(Loaded);
 
-    public CostQueryOptions QueryOptions() => new()
-    {
-        QueryTimeout = Config.Api.QueryTimeout,
-        MaxResults = Config.Api.MaxResults,
-    };
+    public CostQueryOptions QueryOptions() => ServerOptions().Query;
 
     /// <summary>The server holding this data folder, if one is running.</summary>
     public ServerFile? RunningServer() => ServerFile.ReadLive(DataDir);

@@ -1,3 +1,4 @@
+using Dwcp.Configuration;
 using Dwcp.Core.Costs;
 using Dwcp.Cost;
 
@@ -26,4 +27,19 @@ public sealed record DwcpServerOptions
 
     /// <summary>The configuration sources, shown by /health (key → where its value came from).</summary>
     public IReadOnlyDictionary<string, string> ConfigSources { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The options a loaded configuration (dwcp.yaml, environment, flags) describes.</summary>
+    public static DwcpServerOptions FromConfig(LoadedConfig loaded)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
+        var c = loaded.Config;
+        return new DwcpServerOptions
+        {
+            DataDir = Path.GetFullPath(c.DataDir),
+            Urls = string.Join(';', c.Api.Urls),
+            Scope = c.ParseScope(),
+            Query = new CostQueryOptions { QueryTimeout = c.Api.QueryTimeout, MaxResults = c.Api.MaxResults },
+            ConfigSources = loaded.Sources,
+        };
+    }
 }

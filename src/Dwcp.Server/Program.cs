@@ -8,15 +8,7 @@ public partial class Program
     public static async Task Main(string[] args)
     {
         var loaded = DwcpConfigLoader.Load(null, DwcpConfigLoader.ReadEnvironment(), new Dictionary<string, string>());
-        var c = loaded.Config;
-        var options = new DwcpServerOptions
-        {
-            DataDir = c.DataDir,
-            Urls = string.Join(';', c.Api.Urls),
-            Scope = c.ParseScope(),
-            Query = new Dwcp.Cost.CostQueryOptions { QueryTimeout = c.Api.QueryTimeout, MaxResults = c.Api.MaxResults },
-            ConfigSources = loaded.Sources,
-        };
+        var options = DwcpServerOptions.FromConfig(loaded);
         var app = DwcpServer.Build(options, args);
         await app.RunAsync();
     }

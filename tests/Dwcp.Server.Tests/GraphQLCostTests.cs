@@ -1,3 +1,4 @@
+using Dwcp.Tests;
 using System.Net;
 using System.Text.Json;
 using Dwcp.Core.Costs;

@@ -1,3 +1,4 @@
+using Dwcp.Tests;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Dwcp.Core.Costs;

@@ -1,3 +1,4 @@
+using Dwcp.Tests;
 using Dwcp.Core.Costs;
 using Dwcp.Core.Focus;
 

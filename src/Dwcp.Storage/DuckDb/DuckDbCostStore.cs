@@ -128,14 +128,8 @@ public sealed class DuckDbCostStore : ICostStore
         {
             c = Connect();
             var id = ToLong(DuckDbSchema.Scalar(c, "SELECT coalesce(max(load_id), 0) + 1 FROM loads"));
-            using (var cmd = c.CreateCommand())
-            {
-                cmd.CommandText = "INSERT INTO loads (load_id, status, description, started_at) VALUES ($l, 'staging', $d, $t)";
-                cmd.Parameters.Add(new DuckDBParameter("l", id));
-                cmd.Parameters.Add(new DuckDBParameter("d", request.Description));
-                cmd.Parameters.Add(new DuckDBParameter("t", _time.GetUtcNow().UtcDateTime));
-                cmd.ExecuteNonQuery();
-            }
+            DuckDbSchema.Execute(c, "INSERT INTO loads (load_id, status, description, started_at) VALUES ($l, 'staging', $d, $t)",
+                ("l", id), ("d", request.Description), ("t", _time.GetUtcNow().UtcDateTime));
 
             return new DuckDbLoadSession(this, c, id, _time);
         }

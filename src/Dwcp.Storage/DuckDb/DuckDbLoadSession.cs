@@ -145,27 +145,7 @@ internal sealed class DuckDbLoadSession : ILoadSession
         _store.ReleaseWriter();
     }
 
-    private void Exec(string sql, params (string Name, object? Value)[] args)
-    {
-        using var cmd = _connection.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var (name, value) in args)
-        {
-            cmd.Parameters.Add(new DuckDBParameter(name, value));
-        }
+    private void Exec(string sql, params (string Name, object? Value)[] args) => DuckDbSchema.Execute(_connection, sql, args);
 
-        cmd.ExecuteNonQuery();
-    }
-
-    private object? Scalar(string sql, params (string Name, object? Value)[] args)
-    {
-        using var cmd = _connection.CreateCommand();
-        cmd.CommandText = sql;
-        foreach (var (name, value) in args)
-        {
-            cmd.Parameters.Add(new DuckDBParameter(name, value));
-        }
-
-        return cmd.ExecuteScalar();
-    }
+    private object? Scalar(string sql, params (string Name, object? Value)[] args) => DuckDbSchema.Scalar(_connection, sql, args);
 }

@@ -41,12 +41,7 @@ internal static class DuckDbSchema
         {
             using var tx = connection.BeginTransaction();
             Execute(connection, sql());
-            using var cmd = connection.CreateCommand();
-            cmd.CommandText = "INSERT INTO schema_version VALUES ($v, $d, $t)";
-            cmd.Parameters.Add(new DuckDBParameter("v", version));
-            cmd.Parameters.Add(new DuckDBParameter("d", description));
-            cmd.Parameters.Add(new DuckDBParameter("t", nowUtc));
-            cmd.ExecuteNonQuery();
+            Execute(connection, "INSERT INTO schema_version VALUES ($v, $d, $t)", ("v", version), ("d", description), ("t", nowUtc));
             tx.Commit();
             current = version;
         }
@@ -86,17 +81,27 @@ internal static class DuckDbSchema
         _ => "VARCHAR",
     };
 
-    internal static void Execute(DuckDBConnection connection, string sql)
+    internal static void Execute(DuckDBConnection connection, string sql, params (string Name, object? Value)[] args)
     {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
+        using var cmd = Command(connection, sql, args);
         cmd.ExecuteNonQuery();
     }
 
-    internal static object? Scalar(DuckDBConnection connection, string sql)
+    internal static object? Scalar(DuckDBConnection connection, string sql, params (string Name, object? Value)[] args)
     {
-        using var cmd = connection.CreateCommand();
-        cmd.CommandText = sql;
+        using var cmd = Command(connection, sql, args);
         return cmd.ExecuteScalar();
+    }
+
+    private static DuckDBCommand Command(DuckDBConnection connection, string sql, (string Name, object? Value)[] args)
+    {
+        var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var (name, value) in args)
+        {
+            cmd.Parameters.Add(new DuckDBParameter(name, value));
+        }
+
+        return cmd;
     }
 }

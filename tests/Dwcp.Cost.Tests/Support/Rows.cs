@@ -1,3 +1,4 @@
+using Dwcp.Tests;
 using System.Globalization;
 using Dwcp.Core.Costs;
 using Dwcp.Core.Focus;

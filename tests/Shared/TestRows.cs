@@ -1,8 +1,8 @@
 using Dwcp.Core.Focus;
 
-namespace Dwcp.Server.Tests;
+namespace Dwcp.Tests;
 
-/// <summary>Builds FOCUS rows for store tests.</summary>
+/// <summary>Builds FOCUS rows for tests (shared by every test project through tests/Directory.Build.props).</summary>
 internal static class TestRows
 {
     public static FocusRow Make(
