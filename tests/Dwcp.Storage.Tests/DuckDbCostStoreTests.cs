@@ -28,6 +28,40 @@ public sealed class DuckDbCostStoreTests : CostStoreContract
     }
 
     [Fact]
+    public async Task A_load_of_many_staged_chunks_holds_every_row_once_and_leaves_no_staging_files()
+    {
+        var store = (DuckDbCostStore)Store;
+        store.ChunkRows = 7;
+        var rows = Enumerable.Range(0, 100).Select(i => TestRows.Make($"acct{i % 3}", Jan1.AddDays(i % 31), $"svc{i}", i * 1.01m)).ToList();
+        var summary = await Load(rows);
+        Assert.Equal(100, summary.RowCount);
+        var back = await Store.ReadRowsAsync(Jan1, Jan1.AddDays(30), []).ToListAsync();
+        Assert.Equal(rows.Select(r => r.ServiceName).Order(StringComparer.Ordinal), back.Select(r => r.ServiceName).Order(StringComparer.Ordinal));
+        Assert.Equal(rows.Sum(r => r.BilledCost!.Value), back.Sum(r => r.BilledCost!.Value));
+        Assert.Empty(Directory.GetFiles(store.StagingDirectory));
+    }
+
+    [Fact]
+    public async Task An_aborted_multi_chunk_load_leaves_no_rows_and_no_staging_files()
+    {
+        var store = (DuckDbCostStore)Store;
+        store.ChunkRows = 5;
+        await using (var s = await Store.BeginLoadAsync(new LoadRequest("abort")))
+        {
+            for (var i = 0; i < 23; i++)
+            {
+                s.Append(TestRows.Make("A", Jan1, "s", 1m));
+            }
+
+            await s.AbortAsync();
+        }
+
+        Assert.Equal(0, (await Store.GetInfoAsync()).VisibleRows);
+        Assert.Empty(Directory.GetFiles(store.StagingDirectory));
+        Assert.Empty(await Store.ReadRowsAsync(Jan1, Jan1, []).ToListAsync());
+    }
+
+    [Fact]
     public void A_second_process_holding_the_file_gives_an_actionable_error()
     {
         // Inside one process DuckDB shares the instance, so this checks the message path with a foreign lock
