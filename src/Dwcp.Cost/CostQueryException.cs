@@ -9,6 +9,8 @@ public enum CostQueryErrorKind
     LimitExceeded,
     /// <summary>The query ran longer than <c>api.query_timeout</c>.</summary>
     Timeout,
+    /// <summary>A reporting currency was asked for and a charge's currency and day have no exchange rate. Import rates.</summary>
+    MissingExchangeRate,
 }
 
 /// <summary>A cost query the layer refused or stopped, with a message a user can act on.</summary>

@@ -14,4 +14,7 @@ public sealed record CostQueryOptions
 
     /// <summary>Longest date range one query may span, in days (default 3,660: ten years).</summary>
     public int MaxRangeDays { get; init; } = 3660;
+
+    /// <summary>Most daily lines a query in a reporting currency may convert (default 2,000,000).</summary>
+    public int MaxConversionLines { get; init; } = 2_000_000;
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Dwcp.Core.Costs;
+using Dwcp.Cost.Currency;
 using Dwcp.Storage;
 
 namespace Dwcp.Cost;
@@ -17,13 +18,19 @@ public sealed class CostQueryService
     private readonly ICostStore _store;
     private readonly CostQueryOptions _options;
     private readonly TimeProvider _time;
+    private readonly IExchangeRateSource _rates;
 
     /// <summary>Creates the layer over a store.</summary>
-    public CostQueryService(ICostStore store, CostQueryOptions? options = null, TimeProvider? time = null)
+    /// <param name="store">Where cost rows live.</param>
+    /// <param name="options">Limits.</param>
+    /// <param name="time">Clock for time-outs.</param>
+    /// <param name="rates">Exchange rates for answers in a reporting currency (none: only same-currency answers convert).</param>
+    public CostQueryService(ICostStore store, CostQueryOptions? options = null, TimeProvider? time = null, IExchangeRateSource? rates = null)
     {
         _store = store ?? throw new ArgumentNullException(nameof(store));
         _options = options ?? new CostQueryOptions();
         _time = time ?? TimeProvider.System;
+        _rates = rates ?? new FixedExchangeRates(ExchangeRateTable.Empty);
     }
 
     /// <summary>The limits in force.</summary>
@@ -50,6 +57,10 @@ public sealed class CostQueryService
         var fingerprint = Fingerprint(query, scope);
         var offset = DecodeCursor(query.Cursor, fingerprint);
         var filters = ApplyScope(query.Filters, scope);
+        if (query.Currency is not null)
+        {
+            return await ConvertedQueryAsync(query, scope, filters, NormalizeCurrency(query.Currency), pageSize, offset, fingerprint, cancellationToken).ConfigureAwait(false);
+        }
 
         return await WithTimeout(async ct =>
         {
@@ -97,7 +108,8 @@ public sealed class CostQueryService
     /// divided by the mean daily cost is the relative change; at or above +threshold it is INCREASING, at or below
     /// −threshold DECREASING, otherwise STABLE (also when the mean is not positive or the range is one day).
     /// </summary>
-    public async Task<IReadOnlyList<CostSummary>> SummarizeAsync(DateOnly from, DateOnly to, IReadOnlyList<CostFilter> filters, CostMeasure measure, CostScope scope, CancellationToken cancellationToken = default)
+    /// <remarks>With a <paramref name="currency"/>, daily amounts are converted first and one summary comes back.</remarks>
+    public async Task<IReadOnlyList<CostSummary>> SummarizeAsync(DateOnly from, DateOnly to, IReadOnlyList<CostFilter> filters, CostMeasure measure, CostScope scope, CancellationToken cancellationToken = default, string? currency = null)
     {
         ArgumentNullException.ThrowIfNull(filters);
         ArgumentNullException.ThrowIfNull(scope);
@@ -111,6 +123,11 @@ public sealed class CostQueryService
             Grain = CostGrain.Day,
             RankBy = measure,
         }, ct), cancellationToken).ConfigureAwait(false);
+        if (currency is not null)
+        {
+            var converted = CurrencyConversion.ConvertDays(lines, NormalizeCurrency(currency), _rates.Current).Lines;
+            lines = CurrencyConversion.Regroup(converted, CostGrain.Day, measure, keep: null);
+        }
 
         var days = to.DayNumber - from.DayNumber + 1;
         return lines.GroupBy(l => l.Currency, StringComparer.Ordinal)
@@ -175,6 +192,59 @@ public sealed class CostQueryService
         var relative = slope * (days - 1) / mean;
         var trend = relative >= threshold ? CostTrend.Increasing : relative <= -threshold ? CostTrend.Decreasing : CostTrend.Stable;
         return new CostSummary(currency, total, average, trend, days, relative);
+    }
+
+    private async Task<CostQueryResult> ConvertedQueryAsync(CostQuery query, CostScope scope, IReadOnlyList<CostFilter> filters, string currency, int pageSize, long offset, string fingerprint, CancellationToken cancellationToken) =>
+        await WithTimeout(async ct =>
+        {
+            // Daily lines per billing currency are the unit of conversion: each is multiplied by its day's rate, then
+            // re-bucketed to the asked grain in the reporting currency.
+            var daySpec = new CostAggregation { From = query.From, To = query.To, GroupBy = query.GroupBy, Filters = filters, Grain = CostGrain.Day, RankBy = query.RankBy };
+            var dayCount = await _store.CountLinesAsync(daySpec, ct).ConfigureAwait(false);
+            if (dayCount > _options.MaxConversionLines)
+            {
+                throw new CostQueryException(CostQueryErrorKind.LimitExceeded,
+                    $"Converting to {currency} needs {dayCount:N0} daily lines; the limit is {_options.MaxConversionLines:N0}. Narrow the range or the grouping.");
+            }
+
+            var dayLines = await _store.AggregateAsync(daySpec, ct).ConfigureAwait(false);
+            var (converted, rates) = CurrencyConversion.ConvertDays(dayLines, currency, _rates.Current);
+            HashSet<string>? keep = null;
+            if (query.TopN is { } n)
+            {
+                keep = converted.GroupBy(l => CurrencyConversion.KeyOf(l.Keys), StringComparer.Ordinal)
+                    .Select(g => (Key: g.Key, Sum: g.Sum(l => l.Get(query.RankBy))))
+                    .OrderByDescending(x => x.Sum).ThenBy(x => x.Key, StringComparer.Ordinal)
+                    .Take(n).Select(x => x.Key).ToHashSet(StringComparer.Ordinal);
+            }
+
+            var all = CurrencyConversion.Regroup(converted, query.Grain, query.RankBy, keep);
+            var page = all.Skip((int)Math.Min(offset, int.MaxValue)).Take(pageSize).ToArray();
+            var hasMore = offset + page.Length < all.Count;
+            CurrencyTotal[] totals = converted.Count == 0 ? [] :
+            [
+                new CurrencyTotal(currency, converted.Sum(l => l.BilledCost), converted.Sum(l => l.EffectiveCost), converted.Sum(l => l.ListCost), converted.Sum(l => l.RowCount)),
+            ];
+            return new CostQueryResult
+            {
+                Query = query,
+                KeyNames = query.GroupBy.Select(g => g.ToString()).ToArray(),
+                Lines = page,
+                Totals = totals,
+                NextCursor = hasMore ? EncodeCursor(offset + pageSize, fingerprint) : null,
+                TotalLines = all.Count,
+                Scope = scope,
+                ReportingCurrency = currency,
+                RatesUsed = rates,
+            };
+        }, cancellationToken).ConfigureAwait(false);
+
+    private static string NormalizeCurrency(string currency)
+    {
+        var c = currency.Trim().ToUpperInvariant();
+        return c.Length == 3 && c.All(char.IsAsciiLetterUpper)
+            ? c
+            : throw new CostQueryException(CostQueryErrorKind.InvalidArgument, $"'{currency}' is not an ISO 4217 currency code (three letters, e.g. USD or EUR).");
     }
 
     private async Task<IReadOnlyList<IReadOnlyList<string?>>> TopKeysAsync(CostQuery query, IReadOnlyList<CostFilter> filters, int n, CancellationToken ct)
@@ -262,7 +332,7 @@ public sealed class CostQueryService
             q.From.ToString("O", CultureInfo.InvariantCulture), q.To.ToString("O", CultureInfo.InvariantCulture), q.Grain.ToString(), q.RankBy.ToString(), q.TopN,
             q.GroupBy.Select(g => new[] { g.Dimension.ToString(), g.TagKey }).ToArray(),
             q.Filters.Select(f => new object?[] { f.On.Dimension.ToString(), f.On.TagKey, f.Values }).ToArray(),
-            scope.ToString(),
+            scope.ToString(), q.Currency?.Trim().ToUpperInvariant(),
         });
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 8);
     }

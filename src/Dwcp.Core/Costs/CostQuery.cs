@@ -32,6 +32,13 @@ public sealed record CostQuery
 
     /// <summary>Opaque cursor from a previous page's <see cref="CostQueryResult.NextCursor"/>.</summary>
     public string? Cursor { get; init; }
+
+    /// <summary>
+    /// Reporting currency (ISO 4217). When set, every amount is converted at the rate of its charge day and summed in
+    /// this one currency, and the answer lists the rates it used; when null, amounts stay in their billing currencies
+    /// and are never summed across them.
+    /// </summary>
+    public string? Currency { get; init; }
 }
 
 /// <summary>One line of a cost answer: a time bucket (unless the grain is Total), the group's key values and its measures.</summary>
@@ -107,4 +114,10 @@ public sealed record CostQueryResult
 
     /// <summary>The scope the answer was restricted to.</summary>
     public required CostScope Scope { get; init; }
+
+    /// <summary>The reporting currency every amount was converted to, or null when amounts are in their billing currencies.</summary>
+    public string? ReportingCurrency { get; init; }
+
+    /// <summary>Every rate a converted answer used, one per billing currency and charge day, ordered by currency then day.</summary>
+    public IReadOnlyList<RateUsed> RatesUsed { get; init; } = [];
 }
