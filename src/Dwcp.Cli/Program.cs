@@ -69,19 +69,37 @@ var topOpt = new Option<int?>("--top") { Description = "Keep the N largest group
 var filterOpt = new Option<string[]>("--filter") { Description = "DIMENSION=V1,V2 (repeatable), e.g. provider=AWS or tag:Department=Eng." };
 var limitOpt = new Option<int?>("--limit") { Description = "At most this many lines (default and maximum: api.max_results)." };
 var costFormat = new Option<string>("--format") { Description = "table, json or csv.", DefaultValueFactory = _ => "table" };
+var currencyOpt = new Option<string?>("--currency") { Description = "Reporting currency (ISO 4217, e.g. USD): convert every charge at its day's rate (import rates with 'dwcp fx import'). Default: amounts stay in their billing currencies." };
 costFormat.AcceptOnlyFromAmong("table", "json", "csv");
 grainOpt.AcceptOnlyFromAmong("total", "day", "week", "month");
 typeOpt.AcceptOnlyFromAmong("billed", "effective", "list");
 var cost = new Command("cost", "Cost totals and series from the command line (through the same query layer as GraphQL).");
-foreach (var o in new Option[] { fromOpt, toOpt, groupOpt, grainOpt, typeOpt, topOpt, filterOpt, limitOpt, costFormat })
+foreach (var o in new Option[] { fromOpt, toOpt, groupOpt, grainOpt, typeOpt, topOpt, filterOpt, limitOpt, costFormat, currencyOpt })
 {
     cost.Options.Add(o);
 }
 
 cost.SetAction(async (p, ct) => exit = await CostCommand.RunAsync(Context(p), new CostArgs(
     p.GetValue(fromOpt), p.GetValue(toOpt), p.GetValue(groupOpt) ?? [], p.GetValue(grainOpt)!, p.GetValue(typeOpt)!,
-    p.GetValue(topOpt), p.GetValue(filterOpt) ?? [], p.GetValue(costFormat)!, p.GetValue(limitOpt)), ct));
+    p.GetValue(topOpt), p.GetValue(filterOpt) ?? [], p.GetValue(costFormat)!, p.GetValue(limitOpt), p.GetValue(currencyOpt)), ct));
 root.Subcommands.Add(cost);
+
+// fx
+var fx = new Command("fx", "Exchange rates of the data folder, used to convert answers into a reporting currency (--currency).");
+var fxFile = new Argument<string>("file") { Description = "ECB reference-rate CSV (Date,USD,JPY,… per 1 EUR) or a date,base,quote,rate CSV." };
+var fxBase = new Option<string>("--base") { Description = "Base currency of an ECB-layout file (its header does not say).", DefaultValueFactory = _ => "EUR" };
+var fxImport = new Command("import", "Merge a rate file into the data folder's table (a rate for the same day and pair is replaced). Nothing changes if the file has an error.");
+fxImport.Arguments.Add(fxFile);
+fxImport.Options.Add(fxBase);
+fxImport.SetAction(p => exit = FxCommand.Import(Context(p), p.GetValue(fxFile)!, p.GetValue(fxBase)!));
+var fxFormat = new Option<string>("--format") { Description = "table, json or csv.", DefaultValueFactory = _ => "table" };
+fxFormat.AcceptOnlyFromAmong("table", "json", "csv");
+var fxList = new Command("list", "The currency pairs in the table, with their days and latest rate.");
+fxList.Options.Add(fxFormat);
+fxList.SetAction(p => exit = FxCommand.List(Context(p), p.GetValue(fxFormat)!));
+fx.Subcommands.Add(fxImport);
+fx.Subcommands.Add(fxList);
+root.Subcommands.Add(fx);
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

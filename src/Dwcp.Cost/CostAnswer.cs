@@ -15,13 +15,16 @@ public sealed record CostAnswer(
     IReadOnlyList<CurrencyTotal> Totals,
     string? NextCursor,
     long TotalLines,
-    string Scope)
+    string Scope,
+    string? ReportingCurrency = null,
+    IReadOnlyList<RateUsed>? RatesUsed = null)
 {
     /// <summary>Converts a result.</summary>
     public static CostAnswer From(CostQueryResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        return new CostAnswer(result.Query, result.KeyNames, result.Lines, result.Totals, result.NextCursor, result.TotalLines, result.Scope.ToString());
+        return new CostAnswer(result.Query, result.KeyNames, result.Lines, result.Totals, result.NextCursor, result.TotalLines, result.Scope.ToString(),
+            result.ReportingCurrency, result.RatesUsed);
     }
 }
 

@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace Dwcp.Cli.Commands;
 
 /// <summary>Arguments of <c>dwcp cost</c>.</summary>
-internal sealed record CostArgs(string? From, string? To, IReadOnlyList<string> GroupBy, string Grain, string CostType, int? Top, IReadOnlyList<string> Filters, string Format, int? Limit);
+internal sealed record CostArgs(string? From, string? To, IReadOnlyList<string> GroupBy, string Grain, string CostType, int? Top, IReadOnlyList<string> Filters, string Format, int? Limit, string? Currency = null);
 
 /// <summary><c>dwcp cost</c>: cost totals from the command line, through the same query layer as GraphQL.</summary>
 internal static class CostCommand
@@ -44,13 +44,13 @@ internal static class CostCommand
         else
         {
             await using var store = DuckDbCostStore.Open(ctx.DataDir);
-            var costs = new CostQueryService(store, ctx.QueryOptions());
+            var costs = new CostQueryService(store, ctx.QueryOptions(), rates: new Dwcp.Cost.Currency.ExchangeRateStore(ctx.DataDir));
             var (from, to) = await ResolveRangeAsync(a, async () => await costs.GetDataRangeAsync(ctx.Scope, ct));
             try
             {
                 answer = CostAnswer.From(await costs.QueryAsync(Query(from, to, groupBy, filters, grain, measure, a), ctx.Scope, ct));
             }
-            catch (CostQueryException ex) when (ex.Kind == CostQueryErrorKind.InvalidArgument)
+            catch (CostQueryException ex) when (ex.Kind is CostQueryErrorKind.InvalidArgument or CostQueryErrorKind.MissingExchangeRate)
             {
                 throw new UsageException(ex.Message);
             }
@@ -70,6 +70,7 @@ internal static class CostCommand
         RankBy = measure,
         TopN = a.Top,
         PageSize = a.Limit,
+        Currency = a.Currency,
     };
 
     private static async Task<(DateOnly From, DateOnly To)> ResolveRangeAsync(CostArgs a, Func<Task<Dwcp.Storage.DataRange>> dataRange)
@@ -213,6 +214,14 @@ internal static class CostCommand
         foreach (var t in answer.Totals)
         {
             ctx.Console.MarkupLine($"[bold]Total {t.Currency}[/]: billed {Money(t.BilledCost)}, effective {Money(t.EffectiveCost)}, list {Money(t.ListCost)} [grey]({t.RowCount:N0} rows)[/]");
+        }
+
+        if (answer.ReportingCurrency is { } rc && answer.RatesUsed is { Count: > 0 } rates)
+        {
+            foreach (var g in rates.GroupBy(r => r.From, StringComparer.Ordinal))
+            {
+                ctx.Console.MarkupLine($"[grey]Converted {g.Key} to {rc} at each charge day's rate: {g.Count():N0} days, rates {g.Min(r => r.Rate):0.######} to {g.Max(r => r.Rate):0.######} ({g.Min(r => r.RateDate):yyyy-MM-dd} to {g.Max(r => r.RateDate):yyyy-MM-dd}{(g.Any(r => r.Via is not null) ? $", cross rates via {g.First(r => r.Via is not null).Via}" : string.Empty)}). --format json lists every rate.[/]");
+            }
         }
 
         if (answer.Totals.Count > 1)

@@ -19,7 +19,8 @@ public sealed record CostMetricsArgs(
     int? TopN,
     int? First,
     string? After,
-    bool IncludeProvider);
+    bool IncludeProvider,
+    string? Currency = null);
 
 /// <summary>Turns <c>getCostMetrics</c> into cost-layer queries. All reads go through <see cref="CostQueryService"/>.</summary>
 public sealed class CostMetricsResolver(CostQueryService costs, ICallerScope callerScope)
@@ -80,17 +81,20 @@ public sealed class CostMetricsResolver(CostQueryService costs, ICallerScope cal
             TopN = a.TopN,
             PageSize = a.First,
             Cursor = a.After,
+            Currency = a.Currency,
         }, scope, cancellationToken).ConfigureAwait(false);
 
         var metrics = result.Lines.Select(l => ToView(l, dims, a, from, to, grain)).ToArray();
-        var summaries = await costs.SummarizeAsync(from, to, filters, a.CostType, scope, cancellationToken).ConfigureAwait(false);
+        var summaries = await costs.SummarizeAsync(from, to, filters, a.CostType, scope, cancellationToken, a.Currency).ConfigureAwait(false);
         return new CostMetricsView(
             metrics,
             summaries.Count == 1 ? summaries[0] : null,
             summaries,
             result.Totals.Select(t => t.Currency).ToArray(),
             new PageInfoView(result.NextCursor is not null, result.NextCursor, result.TotalLines),
-            scope.ToString());
+            scope.ToString(),
+            result.ReportingCurrency,
+            result.RatesUsed);
     }
 
     /// <summary>Parses a YYYY-MM-DD argument or explains the expected form.</summary>

@@ -40,6 +40,7 @@ public sealed class DwcpQuery : ObjectGraphType
             .Argument<IntGraphType>("first", "Page size (at most api.max_results).")
             .Argument<StringGraphType>("after", "Cursor from pageInfo.endCursor.")
             .Argument<BooleanGraphType>("includeProvider", a => a.DefaultValue = true)
+            .Argument<StringGraphType>("currency", "Reporting currency (ISO 4217): every charge is converted at its day's rate and summed in it; ratesUsed lists the rates. Omit to keep billing currencies.")
             .ResolveAsync(async ctx =>
             {
                 var args = new CostMetricsArgs(
@@ -55,7 +56,8 @@ public sealed class DwcpQuery : ObjectGraphType
                     ctx.GetArgument<int?>("topN"),
                     ctx.GetArgument<int?>("first"),
                     ctx.GetArgument<string?>("after"),
-                    ctx.GetArgument("includeProvider", true));
+                    ctx.GetArgument("includeProvider", true),
+                    ctx.GetArgument<string?>("currency"));
                 return await Guard(() => ctx.RequestServices!.GetRequiredService<CostMetricsResolver>().ResolveAsync(args, ctx.CancellationToken));
             });
 
@@ -82,6 +84,7 @@ public sealed class DwcpQuery : ObjectGraphType
             {
                 "INVALIDARGUMENT" => "INVALID_ARGUMENT",
                 "LIMITEXCEEDED" => "LIMIT_EXCEEDED",
+                "MISSINGEXCHANGERATE" => "MISSING_EXCHANGE_RATE",
                 var s => s,
             } };
         }

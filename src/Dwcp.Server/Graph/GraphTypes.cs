@@ -31,7 +31,9 @@ public sealed record CostMetricsView(
     IReadOnlyList<CostSummary> Summaries,
     IReadOnlyList<string> Currencies,
     PageInfoView PageInfo,
-    string Scope);
+    string Scope,
+    string? ReportingCurrency = null,
+    IReadOnlyList<RateUsed>? RatesUsed = null);
 
 /// <summary>Cursor paging facts.</summary>
 public sealed record PageInfoView(bool HasNextPage, string? EndCursor, long TotalCount);
@@ -103,6 +105,23 @@ public sealed class CostMetricsResultType : ObjectGraphType<CostMetricsView>
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("currencies").Resolve(c => c.Source.Currencies);
         Field<NonNullGraphType<PageInfoType>>("pageInfo").Resolve(c => c.Source.PageInfo);
         Field<NonNullGraphType<StringGraphType>>("scope").Description("The scope the answer was restricted to (set by the server, never by the request).").Resolve(c => c.Source.Scope);
+        Field<StringGraphType>("reportingCurrency").Description("The currency every amount was converted to (the currency argument), or null.").Resolve(c => c.Source.ReportingCurrency);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<RateUsedType>>>>("ratesUsed").Description("Every exchange rate a converted answer used, per billing currency and charge day.").Resolve(c => c.Source.RatesUsed ?? []);
+    }
+}
+
+public sealed class RateUsedType : ObjectGraphType<RateUsed>
+{
+    public RateUsedType()
+    {
+        Name = "RateUsed";
+        Description = "Amounts in `from` charged on `chargeDate` were multiplied by `rate` (published for `rateDate`) to give `to`.";
+        Field<NonNullGraphType<StringGraphType>>("from").Resolve(c => c.Source.From);
+        Field<NonNullGraphType<StringGraphType>>("to").Resolve(c => c.Source.To);
+        Field<NonNullGraphType<StringGraphType>>("chargeDate").Resolve(c => c.Source.ChargeDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        Field<NonNullGraphType<StringGraphType>>("rateDate").Resolve(c => c.Source.RateDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        Field<NonNullGraphType<DecimalGraphType>>("rate").Resolve(c => c.Source.Rate);
+        Field<StringGraphType>("via").Description("Pivot currency of a cross rate.").Resolve(c => c.Source.Via);
     }
 }
 
