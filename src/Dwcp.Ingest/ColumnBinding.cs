@@ -55,6 +55,9 @@ internal sealed class ColumnBinding
         }
     }
 
+    /// <summary>A binding that keeps a column as extension text (used by the native readers for Parquet).</summary>
+    internal static ColumnBinding Extension(string headerName) => new(headerName, null, BindingKind.Extension);
+
     /// <summary>The header cell as delivered (the extension key for non-FOCUS columns).</summary>
     public string HeaderName { get; }
 

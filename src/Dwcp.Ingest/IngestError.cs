@@ -12,6 +12,8 @@ public enum IngestFormat
     CsvGzip,
     /// <summary>Apache Parquet.</summary>
     Parquet,
+    /// <summary>Newline-delimited JSON (one object per line), plain or gzip; native billing exports only (GCP).</summary>
+    JsonLines,
 }
 
 /// <summary>

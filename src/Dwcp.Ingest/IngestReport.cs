@@ -1,3 +1,5 @@
+using Dwcp.Ingest.Native;
+
 namespace Dwcp.Ingest;
 
 /// <summary>What happened while reading one file: counts, the first errors and a tally of warnings.</summary>
@@ -22,6 +24,15 @@ public sealed class IngestReport
 
     /// <summary>The format found by looking at the content.</summary>
     public IngestFormat FormatDetected { get; }
+
+    /// <summary>
+    /// The billing format of the file: <see cref="SourceFormat.Focus"/> for <see cref="FocusFileReader"/>, the detected or
+    /// requested format for <see cref="BillingFileReader"/>.
+    /// </summary>
+    public SourceFormat SourceFormat { get; internal set; }
+
+    /// <summary>A refinement of <see cref="SourceFormat"/> found in the file (Azure: <c>actual</c> or <c>amortized</c>), or null.</summary>
+    public string? SourceVariant { get; internal set; }
 
     /// <summary>Data rows read from the file so far (accepted and rejected; blank lines not counted).</summary>
     public long RowsRead { get; internal set; }

@@ -23,6 +23,9 @@ internal abstract class RowSource : IDisposable
     /// <summary>The column names as delivered.</summary>
     public abstract IReadOnlyList<string> Header { get; }
 
+    /// <summary>The header of the rejected-rows sidecar's source part (normally <see cref="Header"/>).</summary>
+    protected virtual IReadOnlyList<string> RejectedHeader => Header;
+
     public abstract IEnumerable<FocusRow> Rows(CancellationToken cancellationToken);
 
     /// <summary>
@@ -41,7 +44,7 @@ internal abstract class RowSource : IDisposable
         {
             if (_rejected is null)
             {
-                _rejected = new RejectedRowsWriter(path, Header);
+                _rejected = new RejectedRowsWriter(path, RejectedHeader);
                 Report.RejectedRowsFile = path;
             }
 

@@ -114,3 +114,43 @@ public class StreamingMemoryTests
         Assert.True(perRowAll < 4096, $"{perRowAll:N0} bytes allocated per row");
     }
 }
+
+/// <summary>The native readers stream too: a generated 200k-row legacy CUR keeps the live heap flat.</summary>
+[Collection(nameof(MemoryCollection))]
+public class NativeStreamingMemoryTests
+{
+    [Fact]
+    public void Reading_a_200k_row_legacy_cur_keeps_the_live_heap_flat()
+    {
+        const int rows = 200_000;
+        var dir = RepoPaths.NewTempDir();
+        try
+        {
+            var path = Path.Combine(dir, "cur.csv");
+            var expected = new Dwcp.Ingest.Native.CurSampleGenerator(seed: 3).WriteFile(path, rows);
+            using var reader = Dwcp.Ingest.Native.BillingFileReader.Open(path);
+            decimal sum = 0;
+            long count = 0, heapAt20k = 0, heapMax = 0;
+            foreach (var row in reader.ReadRows())
+            {
+                sum += row.BilledCost!.Value;
+                if (++count % 20_000 == 0)
+                {
+                    var heap = GC.GetTotalMemory(forceFullCollection: true);
+                    heapAt20k = heapAt20k == 0 ? heap : heapAt20k;
+                    heapMax = Math.Max(heapMax, heap);
+                }
+            }
+
+            Assert.Equal(rows, count);
+            Assert.Equal(expected, sum);
+            Assert.Equal(0, reader.Report.ErrorCount);
+            // Keeping the rows would add well over 1 KB each (180+ MB between the checkpoints).
+            Assert.True(heapMax - heapAt20k < 8_000_000, $"live heap grew by {heapMax - heapAt20k:N0} bytes");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

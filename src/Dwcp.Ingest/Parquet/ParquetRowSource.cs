@@ -144,7 +144,11 @@ internal sealed class ParquetRowSource : RowSource
         }
     }
 
-    private static bool IsSupported(Field field) => field switch
+    /// <summary>A column read as text whatever its type (maps as JSON objects), for the native readers.</summary>
+    internal static ParquetColumn CreateTextColumn(Field field, string file) =>
+        CreateColumn(field, ColumnBinding.Extension(field.Name), file);
+
+    internal static bool IsSupported(Field field) => field switch
     {
         DataField d => !d.IsArray,
         MapField { Key: DataField k, Value: DataField v } => IsString(k) && IsString(v) && !k.IsArray && !v.IsArray,
