@@ -38,7 +38,8 @@ serve.SetAction(async (p, ct) => exit = await ServeCommand.RunAsync(Context(p, w
 root.Subcommands.Add(serve);
 
 // ingest
-var pathsArg = new Argument<string[]>("PATH") { Description = "FOCUS files (CSV, CSV.gz, Parquet) or folders of them.", Arity = ArgumentArity.OneOrMore };
+var pathsArg = new Argument<string[]>("PATH") { Description = "Billing files (FOCUS or a provider's native export: CSV, CSV.gz, Parquet, NDJSON) or folders of them.", Arity = ArgumentArity.OneOrMore };
+var sourceFormatOpt = new Option<string?>("--source-format") { Description = "The format of every file, overriding detection from the header: " + string.Join(", ", Dwcp.Ingest.Native.SourceFormats.Names) + "." };
 var skipOpt = new Option<bool>("--skip-invalid-rows") { Description = "Load the good rows; write bad rows with their reasons to a sidecar CSV under <data>/rejected/." };
 var ingestFormat = new Option<string>("--format") { Description = "Output: table or json.", DefaultValueFactory = _ => "table" };
 ingestFormat.AcceptOnlyFromAmong("table", "json");
@@ -46,7 +47,8 @@ var ingest = new Command("ingest", "Import billing files as one delivery. Re-imp
 ingest.Arguments.Add(pathsArg);
 ingest.Options.Add(skipOpt);
 ingest.Options.Add(ingestFormat);
-ingest.SetAction(async (p, ct) => exit = await IngestCommand.RunAsync(Context(p), p.GetValue(pathsArg)!, p.GetValue(skipOpt), p.GetValue(ingestFormat)!, ct));
+ingest.Options.Add(sourceFormatOpt);
+ingest.SetAction(async (p, ct) => exit = await IngestCommand.RunAsync(Context(p), p.GetValue(pathsArg)!, p.GetValue(skipOpt), p.GetValue(ingestFormat)!, ct, p.GetValue(sourceFormatOpt)));
 root.Subcommands.Add(ingest);
 
 // demo

@@ -73,8 +73,20 @@ public static class ApiEndpoints
         try
         {
             var importer = new BillingImporter(store);
+            Dwcp.Ingest.Native.SourceFormat? format = null;
+            if (request.SourceFormat is { Length: > 0 } name)
+            {
+                if (!Dwcp.Ingest.Native.SourceFormats.TryParse(name, out var parsed))
+                {
+                    return Error(StatusCodes.Status400BadRequest, "INVALID_ARGUMENT", $"sourceFormat '{name}' is not one of: {string.Join(", ", Dwcp.Ingest.Native.SourceFormats.Names)}.");
+                }
+
+                format = parsed;
+            }
+
             var result = await importer.ImportAsync(request.Paths, new ImportOptions
             {
+                SourceFormat = format,
                 SkipInvalidRows = request.SkipInvalidRows,
                 RejectedDir = Path.Combine(options.DataDir, "rejected"),
                 Description = "ingest (via server): " + string.Join(' ', request.Paths),
@@ -92,7 +104,10 @@ public static class ApiEndpoints
 }
 
 /// <summary>Body of <c>POST /api/v1/ingest</c>: absolute paths of files or folders on the server's machine.</summary>
-public sealed record IngestRequest(IReadOnlyList<string> Paths, bool SkipInvalidRows);
+/// <param name="Paths">Files or folders on the server's machine.</param>
+/// <param name="SkipInvalidRows">Load good rows of files with bad ones.</param>
+/// <param name="SourceFormat">A <c>--source-format</c> name (e.g. <c>aws-cur</c>), or null to detect each file's format.</param>
+public sealed record IngestRequest(IReadOnlyList<string> Paths, bool SkipInvalidRows, string? SourceFormat = null);
 
 /// <summary>The error body of every REST endpoint.</summary>
 public sealed record ApiError(string Code, string Message);

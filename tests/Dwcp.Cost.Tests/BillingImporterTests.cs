@@ -250,7 +250,7 @@ public sealed class BillingImporterTests : StoreTestBase
 
         var result = await new BillingImporter(Store).ImportAsync([dir], Options());
         Assert.True(result.Committed, result.Message);
-        Assert.Equal("CsvGzip", Assert.Single(result.Files).Format);
+        Assert.Equal("focus (csvgzip)", Assert.Single(result.Files).Format);
         Assert.Equal((SumBilled(RepoPaths.FocusSample).Billed, 1000L), await StoreTotal());
     }
 

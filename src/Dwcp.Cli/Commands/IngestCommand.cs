@@ -10,8 +10,16 @@ namespace Dwcp.Cli.Commands;
 /// <summary><c>dwcp ingest PATH... [--skip-invalid-rows]</c>.</summary>
 internal static class IngestCommand
 {
-    public static async Task<int> RunAsync(CliContext ctx, IReadOnlyList<string> paths, bool skipInvalid, string format, CancellationToken ct)
+    public static async Task<int> RunAsync(CliContext ctx, IReadOnlyList<string> paths, bool skipInvalid, string format, CancellationToken ct, string? sourceFormat = null)
     {
+        Dwcp.Ingest.Native.SourceFormat? source = null;
+        if (sourceFormat is not null)
+        {
+            source = Dwcp.Ingest.Native.SourceFormats.TryParse(sourceFormat, out var f)
+                ? f
+                : throw new UsageException($"--source-format '{sourceFormat}' is not one of: {string.Join(", ", Dwcp.Ingest.Native.SourceFormats.Names)}.");
+        }
+
         var full = paths.Select(Path.GetFullPath).ToArray();
         ImportResult result;
         if (ctx.RunningServer() is { } server)
@@ -20,7 +28,7 @@ internal static class IngestCommand
             using var remote = new RemoteServer(server);
             try
             {
-                result = await remote.IngestAsync(new IngestRequest(full, skipInvalid), ct);
+                result = await remote.IngestAsync(new IngestRequest(full, skipInvalid, sourceFormat), ct);
             }
             catch (UsageException ex)
             {
@@ -31,17 +39,17 @@ internal static class IngestCommand
         {
             BillingImporter.ExpandPaths(full); // fail early on a missing path
             await using var store = DuckDbCostStore.Open(ctx.DataDir);
-            result = await ImportWithProgressAsync(ctx, store, full, skipInvalid, "ingest " + string.Join(' ', paths), ct);
+            result = await ImportWithProgressAsync(ctx, store, full, skipInvalid, "ingest " + string.Join(' ', paths), ct, source);
         }
 
         Print(ctx, result, format);
         return result.HasRejections ? ExitCodes.Failure : ExitCodes.Ok;
     }
 
-    internal static async Task<ImportResult> ImportWithProgressAsync(CliContext ctx, Dwcp.Storage.ICostStore store, IReadOnlyList<string> paths, bool skipInvalid, string description, CancellationToken ct)
+    internal static async Task<ImportResult> ImportWithProgressAsync(CliContext ctx, Dwcp.Storage.ICostStore store, IReadOnlyList<string> paths, bool skipInvalid, string description, CancellationToken ct, Dwcp.Ingest.Native.SourceFormat? source = null)
     {
         var importer = new BillingImporter(store);
-        var options = new ImportOptions { SkipInvalidRows = skipInvalid, RejectedDir = Path.Combine(ctx.DataDir, "rejected"), Description = description };
+        var options = new ImportOptions { SourceFormat = source, SkipInvalidRows = skipInvalid, RejectedDir = Path.Combine(ctx.DataDir, "rejected"), Description = description };
         if (!ctx.Error.Profile.Capabilities.Interactive)
         {
             var last = string.Empty;

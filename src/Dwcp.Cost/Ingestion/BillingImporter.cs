@@ -1,4 +1,5 @@
 using Dwcp.Ingest;
+using Dwcp.Ingest.Native;
 using Dwcp.Storage;
 
 namespace Dwcp.Cost.Ingestion;
@@ -10,7 +11,8 @@ namespace Dwcp.Cost.Ingestion;
 /// </summary>
 public sealed class BillingImporter(ICostStore store)
 {
-    private static readonly string[] Extensions = [".csv", ".csv.gz", ".parquet"];
+    // .json is left out of folder scans on purpose: AWS deliveries hold manifest JSON files beside the data. Name such files explicitly.
+    private static readonly string[] Extensions = [".csv", ".csv.gz", ".parquet", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz"];
 
     /// <summary>Expands directories (recursively, files with a known extension) and checks every path exists.</summary>
     public static IReadOnlyList<string> ExpandPaths(IEnumerable<string> paths)
@@ -39,6 +41,14 @@ public sealed class BillingImporter(ICostStore store)
         return files.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).ToArray();
     }
 
+    /// <summary>The source format and container, e.g. <c>aws-cur (csv.gz)</c> or <c>azure-ea amortized (csv)</c>.</summary>
+    private static string FormatName(IngestReport report)
+    {
+        var name = SourceFormats.NameOf(report.SourceFormat);
+        var variant = report.SourceVariant is { Length: > 0 } v ? " " + v : string.Empty;
+        return $"{name}{variant} ({report.FormatDetected.ToString().ToLowerInvariant()})";
+    }
+
     /// <summary>Imports the files as one delivery.</summary>
     public async Task<ImportResult> ImportAsync(IReadOnlyList<string> paths, ImportOptions options, IProgress<ImportProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -46,7 +56,7 @@ public sealed class BillingImporter(ICostStore store)
         var files = ExpandPaths(paths);
         if (files.Count == 0)
         {
-            return new ImportResult(false, "No billing files found (looked for .csv, .csv.gz and .parquet; name other files explicitly).", [], null);
+            return new ImportResult(false, "No billing files found (looked for .csv, .csv.gz, .parquet and .jsonl/.ndjson; name other files, such as .json, explicitly).", [], null);
         }
 
         var results = new List<FileImportResult>();
@@ -110,8 +120,10 @@ public sealed class BillingImporter(ICostStore store)
 
     private static FileImportResult ReadInto(ILoadSession session, string path, string sha, int index, int count, ImportOptions options, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
-        var readerOptions = new FocusReaderOptions
+        var readerOptions = new BillingReaderOptions
         {
+            SourceFormat = options.SourceFormat,
+            AzureCostKind = options.AzureCostKind,
             SkipInvalidRows = options.SkipInvalidRows,
             RejectedRowsPath = options.SkipInvalidRows
                 ? Path.Combine(options.RejectedDir, $"{Path.GetFileName(path)}.load{session.LoadId}.rejected.csv")
@@ -128,7 +140,7 @@ public sealed class BillingImporter(ICostStore store)
         IngestError? fatal = null;
         try
         {
-            using var reader = FocusFileReader.Open(path, readerOptions);
+            using var reader = BillingFileReader.Open(path, readerOptions);
             report = reader.Report;
             foreach (var row in reader.ReadRows(ct))
             {
@@ -164,7 +176,7 @@ public sealed class BillingImporter(ICostStore store)
             path,
             sha,
             isRejected ? FileImportStatus.Rejected : FileImportStatus.Loaded,
-            report?.FormatDetected.ToString() ?? "unknown",
+            report is null ? "unknown" : FormatName(report),
             report?.RowsRead ?? 0,
             isRejected ? 0 : appended,
             report?.RowsRejected ?? 0,

@@ -14,6 +14,12 @@ public sealed record ImportOptions
 
     /// <summary>Shown in the load history.</summary>
     public string Description { get; init; } = "ingest";
+
+    /// <summary>The format of every file (<c>--source-format</c>), or null to detect each file's from its header.</summary>
+    public Dwcp.Ingest.Native.SourceFormat? SourceFormat { get; init; }
+
+    /// <summary>For Azure cost details: actual or amortized, or null to decide per file.</summary>
+    public Dwcp.Ingest.Native.AzureCostKind? AzureCostKind { get; init; }
 }
 
 /// <summary>What happened to one file.</summary>
