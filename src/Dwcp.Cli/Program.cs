@@ -103,6 +103,38 @@ fx.Subcommands.Add(fxImport);
 fx.Subcommands.Add(fxList);
 root.Subcommands.Add(fx);
 
+// tags
+var tags = new Command("tags", "Tag hygiene: how much cost carries the tags you require (analytics.tags in dwcp.yaml).");
+var covFrom = new Option<string?>("--from") { Description = "First day, YYYY-MM-DD (default: first day with data)." };
+var covTo = new Option<string?>("--to") { Description = "Last day, YYYY-MM-DD (default: last day with data)." };
+var covKeys = new Option<string[]>("--required") { Description = "Tag keys to check (comma-separated or repeated). Default: analytics.tags.required.", AllowMultipleArgumentsPerToken = true };
+var covFormat = new Option<string>("--format") { Description = "table, json or csv.", DefaultValueFactory = _ => "table" };
+covFormat.AcceptOnlyFromAmong("table", "json", "csv");
+var coverage = new Command("coverage", "The share of billed cost carrying each key, overall, per provider and per billing account (per currency).");
+foreach (var o in new Option[] { covFrom, covTo, covKeys, covFormat })
+{
+    coverage.Options.Add(o);
+}
+
+coverage.SetAction(async (p, ct) => exit = await TagsCommand.CoverageAsync(Context(p), p.GetValue(covFrom), p.GetValue(covTo), p.GetValue(covKeys) ?? [], p.GetValue(covFormat)!, ct));
+tags.Subcommands.Add(coverage);
+root.Subcommands.Add(tags);
+
+// detect
+var detInput = new Option<string>("--input") { Description = "A CSV file with header timestamp,value, or a folder of them (the output mirrors its tree).", Required = true };
+var detOutput = new Option<string>("--output") { Description = "Output file (or folder, for a folder input): timestamp,value,anomaly_score,is_anomaly.", Required = true };
+var detOnline = new Option<bool>("--online") { Description = "Score each row using only the rows up to it (as the live stream does); timestamps must not go backwards." };
+var detFp = new Option<double>("--fp-rate") { Description = "Target false-positive rate: is_anomaly is 1 where the calibrated score reaches 1 - fp-rate.", DefaultValueFactory = _ => 0.05 };
+var detPeriod = new Option<int?>("--period") { Description = "Seasonal period in rows (default: detected from the data)." };
+var detect = new Command("detect", "Score time series for anomalies: one output row per input row, anomaly_score in [0, 1].");
+foreach (var o in new Option[] { detInput, detOutput, detOnline, detFp, detPeriod })
+{
+    detect.Options.Add(o);
+}
+
+detect.SetAction(p => exit = DetectCommand.Run(Context(p), p.GetValue(detInput)!, p.GetValue(detOutput)!, p.GetValue(detOnline), p.GetValue(detFp), p.GetValue(detPeriod)));
+root.Subcommands.Add(detect);
+
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
 {

@@ -77,8 +77,8 @@ internal sealed class Setting
     public static Setting List<T>(
         string key, ValueKind kind, string example,
         Func<DwcpConfig, object?> get, Func<DwcpConfig, object?, DwcpConfig> set,
-        Func<object, string?>? check = null) =>
-        new(key, kind, example, get, set, check, items => items.Cast<T>().ToArray(), allowsNone: false);
+        Func<object, string?>? check = null, bool allowsEmpty = false) =>
+        new(key, kind, example, get, set, check, items => items.Cast<T>().ToArray(), allowsNone: allowsEmpty);
 
     /// <summary>Builds the list value from parsed entries.</summary>
     public object MakeList(IEnumerable<object> items) =>
@@ -100,7 +100,7 @@ internal sealed class Setting
         var items = Entries(value);
         if (items.Count == 0)
         {
-            return "must list at least one value but is empty";
+            return AllowsNone ? null : "must list at least one value but is empty";
         }
 
         for (var i = 0; i < items.Count; i++)

@@ -119,6 +119,28 @@ internal static class Settings
             c => c.Api.Urls,
             (c, v) => c with { Api = c.Api with { Urls = (string[])v! } },
             v => ValueKinds.IsListenUrl((string)v) ? null : $"must be an absolute http:// or https:// URL but is '{v}'"),
+        Setting.Single(
+            "tags.case_insensitive", ValueKinds.Boolean, "true",
+            c => c.Tags.CaseInsensitive,
+            (c, v) => c with { Tags = c.Tags with { CaseInsensitive = (bool)v! } }),
+        Setting.List<string>(
+            "tags.aliases", ValueKinds.Text, "dept=Department, env=Environment",
+            c => c.Tags.Aliases,
+            (c, v) => c with { Tags = c.Tags with { Aliases = (string[]?)v ?? [] } },
+            v => Parses(() => TagsConfig.ParseAlias((string)v)),
+            allowsEmpty: true),
+        Setting.List<string>(
+            "tags.required", ValueKinds.Text, "Department, Environment",
+            c => c.Tags.Required,
+            (c, v) => c with { Tags = c.Tags with { Required = (string[]?)v ?? [] } },
+            NotBlank,
+            allowsEmpty: true),
+        Setting.List<string>(
+            "tags.inherit", ValueKinds.Text, "123456789012:CostCenter=CC-7",
+            c => c.Tags.Inherit,
+            (c, v) => c with { Tags = c.Tags with { Inherit = (string[]?)v ?? [] } },
+            v => Parses(() => TagsConfig.ParseInherit((string)v)),
+            allowsEmpty: true),
     ];
 
     /// <summary>The sections under <c>analytics</c>, in order: streaming, clickhouse, ml_models, api.</summary>
@@ -148,6 +170,19 @@ internal static class Settings
 
     private static string? NonNegativeDuration(object v) =>
         (TimeSpan)v >= TimeSpan.Zero ? null : $"must not be negative but is {ValueKinds.FormatDuration((TimeSpan)v)}";
+
+    private static string? Parses(Action parse)
+    {
+        try
+        {
+            parse();
+            return null;
+        }
+        catch (FormatException e)
+        {
+            return e.Message;
+        }
+    }
 
     private static string? NotBlank(object v) => string.IsNullOrWhiteSpace((string)v) ? "must not be empty" : null;
 

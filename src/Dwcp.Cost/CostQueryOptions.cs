@@ -15,6 +15,9 @@ public sealed record CostQueryOptions
     /// <summary>Longest date range one query may span, in days (default 3,660: ten years).</summary>
     public int MaxRangeDays { get; init; } = 3660;
 
+    /// <summary>Tag-key normalisation (<c>analytics.tags</c>): tag keys in groupings, filters and scopes are canonicalised with it.</summary>
+    public Dwcp.Core.Costs.TagPolicy TagPolicy { get; init; } = Dwcp.Core.Costs.TagPolicy.None;
+
     /// <summary>Most daily lines a query in a reporting currency may convert (default 2,000,000).</summary>
     public int MaxConversionLines { get; init; } = 2_000_000;
 }

@@ -41,6 +41,7 @@ public sealed class CostQueryService
     {
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(scope);
+        query = CanonicalTags(query);
         Validate(query);
         var pageSize = query.PageSize ?? _options.MaxResults;
         if (pageSize <= 0)
@@ -56,7 +57,7 @@ public sealed class CostQueryService
 
         var fingerprint = Fingerprint(query, scope);
         var offset = DecodeCursor(query.Cursor, fingerprint);
-        var filters = ApplyScope(query.Filters, scope);
+        var filters = Canonical(ApplyScope(query.Filters, scope));
         if (query.Currency is not null)
         {
             return await ConvertedQueryAsync(query, scope, filters, NormalizeCurrency(query.Currency), pageSize, offset, fingerprint, cancellationToken).ConfigureAwait(false);
@@ -114,7 +115,7 @@ public sealed class CostQueryService
         ArgumentNullException.ThrowIfNull(filters);
         ArgumentNullException.ThrowIfNull(scope);
         Validate(new CostQuery { From = from, To = to, Filters = filters });
-        var scoped = ApplyScope(filters, scope);
+        var scoped = Canonical(ApplyScope(filters, scope));
         var lines = await WithTimeout(ct => _store.AggregateAsync(new CostAggregation
         {
             From = from,
@@ -136,12 +137,75 @@ public sealed class CostQueryService
             .ToArray();
     }
 
+    /// <summary>
+    /// The share of cost that carries each tag key, per provider and billing account, per provider, and overall, each
+    /// per currency (amounts in different currencies are never added). Keys are canonicalised by the tag policy; with no
+    /// keys given, the policy's required keys are used.
+    /// </summary>
+    public async Task<IReadOnlyList<TagCoverage>> TagCoverageAsync(DateOnly from, DateOnly to, IReadOnlyList<string> keys, CostMeasure measure, CostScope scope, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(scope);
+        Validate(new CostQuery { From = from, To = to });
+        var wanted = (keys.Count > 0 ? keys : _options.TagPolicy.Required).Select(_options.TagPolicy.Canonical).Distinct(StringComparer.Ordinal).ToArray();
+        if (wanted.Length == 0)
+        {
+            throw new CostQueryException(CostQueryErrorKind.InvalidArgument, "Name the tag keys to check (e.g. Department,Environment), or set analytics.tags.required in dwcp.yaml.");
+        }
+
+        var filters = Canonical(ApplyScope([], scope));
+        var result = new List<TagCoverage>();
+        foreach (var key in wanted)
+        {
+            var lines = await WithTimeout(ct => _store.AggregateAsync(new CostAggregation
+            {
+                From = from,
+                To = to,
+                GroupBy = [new CostGrouping(CostDimension.Provider), new CostGrouping(CostDimension.BillingAccount), CostGrouping.ForTag(key)],
+                Filters = filters,
+                Grain = CostGrain.Total,
+                RankBy = measure,
+            }, ct), cancellationToken).ConfigureAwait(false);
+
+            TagCoverage Sum(IEnumerable<CostLine> ls, string? provider, string? account, string currency)
+            {
+                var list = ls.ToList();
+                var tagged = list.Where(l => l.Keys[2] is not null).ToList();
+                return new TagCoverage(key, provider, account, currency, tagged.Sum(l => l.Get(measure)), list.Sum(l => l.Get(measure)), tagged.Sum(l => l.RowCount), list.Sum(l => l.RowCount));
+            }
+
+            foreach (var byCurrency in lines.GroupBy(l => l.Currency, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                result.Add(Sum(byCurrency, null, null, byCurrency.Key));
+                foreach (var byProvider in byCurrency.GroupBy(l => l.Keys[0] ?? string.Empty, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+                {
+                    result.Add(Sum(byProvider, byProvider.Key, null, byCurrency.Key));
+                    foreach (var byAccount in byProvider.GroupBy(l => l.Keys[1] ?? string.Empty, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+                    {
+                        result.Add(Sum(byAccount, byProvider.Key, byAccount.Key, byCurrency.Key));
+                    }
+                }
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>First and last charge day visible to the caller.</summary>
     public Task<DataRange> GetDataRangeAsync(CostScope scope, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(scope);
-        return WithTimeout(ct => _store.GetDataRangeAsync(ApplyScope([], scope), ct), cancellationToken);
+        return WithTimeout(ct => _store.GetDataRangeAsync(Canonical(ApplyScope([], scope)), ct), cancellationToken);
     }
+
+    private CostQuery CanonicalTags(CostQuery q) => _options.TagPolicy.IsIdentity ? q : q with
+    {
+        GroupBy = q.GroupBy.Select(_options.TagPolicy.Canonical).ToArray(),
+        Filters = Canonical(q.Filters),
+    };
+
+    private IReadOnlyList<CostFilter> Canonical(IReadOnlyList<CostFilter> filters) =>
+        _options.TagPolicy.IsIdentity ? filters : filters.Select(f => f with { On = _options.TagPolicy.Canonical(f.On) }).ToArray();
 
     /// <summary>The filters with the scope's restrictions added. Public so callers can inspect, never to bypass.</summary>
     public static IReadOnlyList<CostFilter> ApplyScope(IReadOnlyList<CostFilter> filters, CostScope scope)

@@ -87,6 +87,7 @@ public static class ApiEndpoints
             var result = await importer.ImportAsync(request.Paths, new ImportOptions
             {
                 SourceFormat = format,
+                TagPolicy = options.Query.TagPolicy,
                 SkipInvalidRows = request.SkipInvalidRows,
                 RejectedDir = Path.Combine(options.DataDir, "rejected"),
                 Description = "ingest (via server): " + string.Join(' ', request.Paths),

@@ -38,7 +38,7 @@ public sealed record DwcpServerOptions
             DataDir = Path.GetFullPath(c.DataDir),
             Urls = string.Join(';', c.Api.Urls),
             Scope = c.ParseScope(),
-            Query = new CostQueryOptions { QueryTimeout = c.Api.QueryTimeout, MaxResults = c.Api.MaxResults },
+            Query = new CostQueryOptions { QueryTimeout = c.Api.QueryTimeout, MaxResults = c.Api.MaxResults, TagPolicy = c.Tags.ToPolicy() },
             ConfigSources = loaded.Sources,
         };
     }

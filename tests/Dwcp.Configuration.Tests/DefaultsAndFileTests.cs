@@ -63,7 +63,7 @@ public sealed class DefaultsAndFileTests : IDisposable
         var loaded = _dir.Load();
 
         Assert.Equal(DwcpConfigLoader.KeyPaths, loaded.Sources.Keys);
-        Assert.Equal(20, loaded.Sources.Count);
+        Assert.Equal(24, loaded.Sources.Count);
         Assert.All(loaded.Sources.Values, source => Assert.Equal("default", source));
         Assert.Contains("api.query_timeout", loaded.Sources.Keys);
         Assert.Contains("store", loaded.Sources.Keys);
@@ -126,6 +126,11 @@ public sealed class DefaultsAndFileTests : IDisposable
                 urls:
                   - http://0.0.0.0:9000
                   - https://*:9443
+              tags:
+                case_insensitive: yes
+                aliases: [dept=Department]
+                required: [Department]
+                inherit: ["acct-1:Team=Data"]
             """);
 
         var loaded = _dir.Load();
@@ -152,6 +157,9 @@ public sealed class DefaultsAndFileTests : IDisposable
         Assert.Equal(50, c.Api.MaxResults);
         Assert.False(c.Api.CacheEnabled);
         Assert.Equal(["http://0.0.0.0:9000", "https://*:9443"], c.Api.Urls);
+        Assert.True(c.Tags.CaseInsensitive);
+        Assert.Equal(["dept=Department"], c.Tags.Aliases);
+        Assert.Equal(["acct-1:Team=Data"], c.Tags.Inherit);
         Assert.DoesNotContain("default", loaded.Sources.Values);
         Assert.Equal("dwcp.yaml:2", loaded.Sources["store"]);
         Assert.Equal("dwcp.yaml:25", loaded.Sources["api.urls"]);

@@ -50,10 +50,19 @@ public sealed class EnvironmentAndOverrideTests : IDisposable
             ["DWCP_API_MAX_RESULTS"] = "8",
             ["DWCP_API_CACHE_ENABLED"] = "0",
             ["DWCP_API_URLS"] = "http://localhost:1;http://localhost:2",
+            ["DWCP_TAGS_CASE_INSENSITIVE"] = "false",
+            ["DWCP_TAGS_ALIASES"] = "dept=Department,env=Environment",
+            ["DWCP_TAGS_REQUIRED"] = "Department;Owner",
+            ["DWCP_TAGS_INHERIT"] = "111:Team=Data",
         };
 
         var loaded = _dir.Load(env: env);
         var c = loaded.Config;
+        Assert.False(c.Tags.CaseInsensitive);
+        Assert.Equal(["dept=Department", "env=Environment"], c.Tags.Aliases);
+        Assert.Equal(["Department", "Owner"], c.Tags.Required);
+        Assert.Equal("Department", c.Tags.ToPolicy().Canonical("DEPT"));
+        Assert.Equal([new Dwcp.Core.Costs.InheritedTag("111", "Team", "Data")], c.Tags.ToPolicy().Inherited);
 
         Assert.Equal(AnalyticsStore.ClickHouse, c.Store);
         Assert.Equal("/data", c.DataDir);

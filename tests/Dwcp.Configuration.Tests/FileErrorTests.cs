@@ -31,6 +31,18 @@ public sealed class FileErrorTests : IDisposable
         Assert.Equal("api.max_result", error.KeyPath);
     }
 
+    [Theory]
+    [InlineData("aliases: [dept=Department, dept]", "tags.aliases", "'dept' is not alias=Canonical")]
+    [InlineData("inherit: [\"123:Team\"]", "tags.inherit", "'123:Team' is not ACCOUNT_ID:Key=Value")]
+    public void A_malformed_tag_entry_names_its_line_and_the_expected_form(string yaml, string key, string words)
+    {
+        var error = _dir.FileFails("analytics:\n  tags:\n    " + yaml + "\n");
+
+        Assert.Equal(3, error.Line);
+        Assert.Equal(key, error.KeyPath);
+        Assert.Contains(words, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_unknown_key_directly_under_analytics_lists_the_keys_there()
     {
@@ -38,7 +50,7 @@ public sealed class FileErrorTests : IDisposable
 
         Assert.Equal(
             "dwcp.yaml line 2: unknown key 'analytics.stor'. Did you mean 'store'? "
-            + "Known keys under analytics: store, data_dir, scope, streaming, clickhouse, ml_models, api.",
+            + "Known keys under analytics: store, data_dir, scope, streaming, clickhouse, ml_models, api, tags.",
             error.Message);
     }
 

@@ -49,7 +49,7 @@ internal static class IngestCommand
     internal static async Task<ImportResult> ImportWithProgressAsync(CliContext ctx, Dwcp.Storage.ICostStore store, IReadOnlyList<string> paths, bool skipInvalid, string description, CancellationToken ct, Dwcp.Ingest.Native.SourceFormat? source = null)
     {
         var importer = new BillingImporter(store);
-        var options = new ImportOptions { SourceFormat = source, SkipInvalidRows = skipInvalid, RejectedDir = Path.Combine(ctx.DataDir, "rejected"), Description = description };
+        var options = new ImportOptions { SourceFormat = source, TagPolicy = ctx.QueryOptions().TagPolicy, SkipInvalidRows = skipInvalid, RejectedDir = Path.Combine(ctx.DataDir, "rejected"), Description = description };
         if (!ctx.Error.Profile.Capabilities.Interactive)
         {
             var last = string.Empty;

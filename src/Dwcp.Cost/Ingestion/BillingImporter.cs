@@ -142,8 +142,14 @@ public sealed class BillingImporter(ICostStore store)
         {
             using var reader = BillingFileReader.Open(path, readerOptions);
             report = reader.Report;
+            var policy = options.TagPolicy;
             foreach (var row in reader.ReadRows(ct))
             {
+                if (!policy.IsIdentity)
+                {
+                    row.NormalizedTags = policy.Apply(row.NormalizedTags, row.BillingAccountId, row.SubAccountId);
+                }
+
                 session.Append(row);
                 appended++;
                 if (appended % 50_000 == 0)

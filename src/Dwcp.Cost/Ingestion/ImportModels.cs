@@ -18,6 +18,9 @@ public sealed record ImportOptions
     /// <summary>The format of every file (<c>--source-format</c>), or null to detect each file's from its header.</summary>
     public Dwcp.Ingest.Native.SourceFormat? SourceFormat { get; init; }
 
+    /// <summary>Tag-key normalisation and inheritance applied to every row's normalised tags (the raw Tags column is kept).</summary>
+    public Dwcp.Core.Costs.TagPolicy TagPolicy { get; init; } = Dwcp.Core.Costs.TagPolicy.None;
+
     /// <summary>For Azure cost details: actual or amortized, or null to decide per file.</summary>
     public Dwcp.Ingest.Native.AzureCostKind? AzureCostKind { get; init; }
 }

@@ -61,6 +61,20 @@ public sealed class DwcpQuery : ObjectGraphType
                 return await Guard(() => ctx.RequestServices!.GetRequiredService<CostMetricsResolver>().ResolveAsync(args, ctx.CancellationToken));
             });
 
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<TagCoverageType>>>>("tagCoverage")
+            .Description("Share of cost carrying each tag key: overall (provider null), per provider (billingAccountId null) and per billing account, each per currency.")
+            .Argument<NonNullGraphType<StringGraphType>>("startDate", "First day, YYYY-MM-DD (inclusive).")
+            .Argument<NonNullGraphType<StringGraphType>>("endDate", "Last day, YYYY-MM-DD (inclusive).")
+            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("requiredTags", "Keys to check; default analytics.tags.required.")
+            .Argument<CostTypeEnum>("costType", a => a.DefaultValue = CostMeasure.Billed)
+            .ResolveAsync(async ctx => await Guard(() => ctx.RequestServices!.GetRequiredService<CostQueryService>().TagCoverageAsync(
+                CostMetricsResolver.ParseDate(ctx.GetArgument<string>("startDate"), "startDate"),
+                CostMetricsResolver.ParseDate(ctx.GetArgument<string>("endDate"), "endDate"),
+                ctx.GetArgument<List<string>?>("requiredTags") ?? [],
+                ctx.GetArgument("costType", CostMeasure.Billed),
+                ctx.RequestServices!.GetRequiredService<ICallerScope>().Current,
+                ctx.CancellationToken)));
+
         Field<NonNullGraphType<DataRangeType>>("dataRange")
             .Description("First and last charge day visible to the caller, and the row count.")
             .ResolveAsync(async ctx => await Guard(() => ctx.RequestServices!.GetRequiredService<CostQueryService>()

@@ -147,3 +147,21 @@ public sealed class StoreInfoType : ObjectGraphType<StoreInfo>
         Field<NonNullGraphType<LongGraphType>>("loads").Resolve(c => c.Source.Loads);
     }
 }
+
+public sealed class TagCoverageType : ObjectGraphType<TagCoverage>
+{
+    public TagCoverageType()
+    {
+        Name = "TagCoverage";
+        Field<NonNullGraphType<StringGraphType>>("key").Resolve(c => c.Source.Key);
+        Field<StringGraphType>("provider").Resolve(c => c.Source.Provider);
+        Field<StringGraphType>("billingAccountId").Resolve(c => c.Source.BillingAccountId);
+        Field<NonNullGraphType<StringGraphType>>("currency").Resolve(c => c.Source.Currency);
+        Field<NonNullGraphType<DecimalGraphType>>("taggedCost").Resolve(c => c.Source.TaggedCost);
+        Field<NonNullGraphType<DecimalGraphType>>("untaggedCost").Resolve(c => c.Source.UntaggedCost);
+        Field<NonNullGraphType<DecimalGraphType>>("totalCost").Resolve(c => c.Source.TotalCost);
+        Field<FloatGraphType>("share").Description("taggedCost / totalCost; null when the total is zero.").Resolve(c => c.Source.Share);
+        Field<NonNullGraphType<LongGraphType>>("taggedRows").Resolve(c => c.Source.TaggedRows);
+        Field<NonNullGraphType<LongGraphType>>("totalRows").Resolve(c => c.Source.TotalRows);
+    }
+}
