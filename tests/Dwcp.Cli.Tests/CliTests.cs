@@ -25,6 +25,10 @@ public sealed class CliTests
     [InlineData("ingest")]
     [InlineData("demo")]
     [InlineData("cost")]
+    [InlineData("fx", "import")]
+    [InlineData("fx", "list")]
+    [InlineData("tags", "coverage")]
+    [InlineData("detect")]
     public void Every_command_has_help_and_exits_0(params string[] command)
     {
         var r = CliRunner.Run(null, [.. command, "--help"]);
@@ -40,6 +44,12 @@ public sealed class CliTests
     [InlineData("cost", "--from", "2024-02-01", "--to", "2024-01-01")]
     [InlineData("cost", "--from", "2024-01-01", "--to", "2024-01-31", "--group-by", "colour")]
     [InlineData("ingest")]
+    [InlineData("ingest", "x.csv", "--source-format", "lotus-123")]
+    [InlineData("cost", "--from", "2024-01-01", "--to", "2024-01-31", "--currency", "DOLLARS")]
+    [InlineData("detect", "--input", "/no/such/file.csv", "--output", "/tmp/x.csv")]
+    [InlineData("detect", "--output", "/tmp/x.csv")]
+    [InlineData("fx", "import", "/no/such/rates.csv")]
+    [InlineData("tags", "coverage", "--from", "2024-01-01", "--to", "2024-01-31")]
     [InlineData("frobnicate")]
     public void Usage_errors_exit_2_with_a_message(params string[] args)
     {
@@ -207,5 +217,69 @@ public sealed class CliTests
         var scoped = CostJson(data, "--from", "2024-01-01", "--to", "2024-12-31", "--scope", "account=" + one);
         Assert.Equal(all[one], scoped.GetProperty("totals")[0].GetProperty("billedCost").GetDecimal());
         Assert.Equal("account=" + one, scoped.GetProperty("scope").GetString());
+    }
+
+    [Fact]
+    public void Fx_import_then_cost_in_a_reporting_currency_converts_each_day_at_its_rate()
+    {
+        var data = NewData();
+        Assert.Equal(0, CliRunner.Run(null, "ingest", Sample, "--data", data).ExitCode);
+        var native = CostJson(data, "--from", "2024-09-01", "--to", "2024-09-30");
+        var days = Enumerable.Range(0, 30).Select(d => new DateOnly(2024, 9, 1).AddDays(d)).ToArray();
+        var rates = Path.Combine(data, "rates.csv");
+        File.WriteAllText(rates, "date,base,quote,rate\n" + string.Concat(days.Select((d, i) =>
+            string.Create(CultureInfo.InvariantCulture, $"{d:yyyy-MM-dd},USD,EUR,{0.9m + (i / 1000m)}\n"))));
+        var import = CliRunner.Run(null, "fx", "import", rates, "--data", data);
+        Assert.True(import.ExitCode == 0, import.All);
+        Assert.Contains("30 new", import.Out, StringComparison.Ordinal);
+
+        var converted = CostJson(data, "--from", "2024-09-01", "--to", "2024-09-30", "--currency", "EUR", "--grain", "day");
+        Assert.Equal("EUR", converted.GetProperty("reportingCurrency").GetString());
+        var byDay = CostJson(data, "--from", "2024-09-01", "--to", "2024-09-30", "--grain", "day");
+        var expected = byDay.GetProperty("lines").EnumerateArray().Sum(l =>
+            l.GetProperty("billedCost").GetDecimal() * (0.9m + ((DateOnly.Parse(l.GetProperty("periodStart").GetString()!, CultureInfo.InvariantCulture).Day - 1) / 1000m)));
+        var total = converted.GetProperty("totals")[0].GetProperty("billedCost").GetDecimal();
+        Assert.Equal(Math.Round(expected, 2), Math.Round(total, 2));
+        Assert.Equal(native.GetProperty("totals")[0].GetProperty("rowCount").GetInt64(), converted.GetProperty("totals")[0].GetProperty("rowCount").GetInt64());
+
+        var missing = CliRunner.Run(null, "cost", "--data", data, "--from", "2024-09-01", "--to", "2024-09-30", "--currency", "GBP");
+        Assert.True(missing.ExitCode == 2, missing.All);
+        Assert.Contains("No exchange rate from USD to GBP", missing.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Detect_writes_one_scored_row_per_input_row_and_bad_values_exit_1()
+    {
+        var dir = NewData();
+        var input = Path.Combine(dir, "series.csv");
+        var rng = new Random(3);
+        File.WriteAllLines(input, ["timestamp,value", .. Enumerable.Range(0, 300).Select(i =>
+            string.Create(CultureInfo.InvariantCulture, $"{new DateTime(2024, 1, 1).AddHours(i):yyyy-MM-dd HH:mm:ss},{(i == 250 ? 500 : 10 + rng.NextDouble())}"))]);
+        var output = Path.Combine(dir, "scores.csv");
+        var r = CliRunner.Run(null, "detect", "--input", input, "--output", output, "--online");
+        Assert.True(r.ExitCode == 0, r.All);
+        var lines = File.ReadAllLines(output);
+        Assert.Equal("timestamp,value,anomaly_score,is_anomaly", lines[0]);
+        Assert.Equal(301, lines.Length);
+        Assert.Equal("1", lines[251].Split(',')[3]);
+
+        File.WriteAllText(input, "timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 01:00:00,n/a\n");
+        var bad = CliRunner.Run(null, "detect", "--input", input, "--output", output);
+        Assert.True(bad.ExitCode == 1, bad.All);
+        Assert.Contains(":3", bad.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tags_coverage_as_csv_matches_the_share_computed_from_the_sample()
+    {
+        var data = NewData();
+        Assert.Equal(0, CliRunner.Run(null, "ingest", Sample, "--data", data).ExitCode);
+        var r = CliRunner.Run(null, "tags", "coverage", "--data", data, "--required", "application", "--format", "csv");
+        Assert.True(r.ExitCode == 0, r.All);
+        var overall = r.Out.Split('\n')[1].Split(',');
+        Assert.Equal(("application", string.Empty, string.Empty), (overall[0], overall[1], overall[2]));
+        var (tagged, total) = SampleSums.TagCoverage("application");
+        Assert.Equal(tagged, decimal.Parse(overall[4], CultureInfo.InvariantCulture));
+        Assert.Equal(total, decimal.Parse(overall[5], CultureInfo.InvariantCulture));
     }
 }

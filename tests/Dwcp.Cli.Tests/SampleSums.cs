@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dwcp.Tests;
 using Microsoft.VisualBasic.FileIO;
 
 namespace Dwcp.Cli.Tests;
@@ -21,5 +22,32 @@ internal static class SampleSums
         }
 
         return sums;
+    }
+
+    /// <summary>Billed cost of rows whose Tags JSON has the key (trimmed, ignoring case), and of all rows.</summary>
+    public static (decimal Tagged, decimal Total) TagCoverage(string key)
+    {
+        using var parser = new TextFieldParser(RepoPaths.FocusSample) { TextFieldType = FieldType.Delimited, HasFieldsEnclosedInQuotes = true };
+        parser.SetDelimiters(",");
+        var header = parser.ReadFields()!.Select(h => h.Trim('\uFEFF')).ToArray();
+        var cost = Array.IndexOf(header, "BilledCost");
+        var tags = Array.IndexOf(header, "Tags");
+        decimal tagged = 0, total = 0;
+        while (!parser.EndOfData)
+        {
+            var f = parser.ReadFields()!;
+            var amount = decimal.Parse(f[cost], NumberStyles.Float, CultureInfo.InvariantCulture);
+            total += amount;
+            if (f[tags].StartsWith('{'))
+            {
+                using var doc = System.Text.Json.JsonDocument.Parse(f[tags]);
+                if (doc.RootElement.EnumerateObject().Any(p => p.Name.Trim().Equals(key, StringComparison.OrdinalIgnoreCase)))
+                {
+                    tagged += amount;
+                }
+            }
+        }
+
+        return (tagged, total);
     }
 }
