@@ -120,6 +120,27 @@ coverage.SetAction(async (p, ct) => exit = await TagsCommand.CoverageAsync(Conte
 tags.Subcommands.Add(coverage);
 root.Subcommands.Add(tags);
 
+// forecast
+var fcInput = new Option<string>("--input") { Description = "Long-format CSV with header series_id,timestamp,value (ISO-8601 timestamps).", Required = true };
+var fcOutput = new Option<string>("--output") { Description = "Output CSV: series_id,timestamp,mean,lo_80,hi_80,lo_95,hi_95,model (one lo/hi pair per level).", Required = true };
+var fcHorizon = new Option<int>("--horizon") { Description = "Steps to forecast per series (H rows each).", Required = true };
+var fcSeason = new Option<string?>("--season") { Description = "Seasonal periods in steps, e.g. 24,168 (default: inferred from the timestamps)." };
+var fcLevels = new Option<string>("--levels") { Description = "Prediction-interval levels in percent.", DefaultValueFactory = _ => "80,95" };
+var fcModels = new Option<string>("--models") { Description = "auto, or a list of: naive, snaive, drift, naive2, ets, theta, otm, arima, mstl, gbm (see docs/forecasting.md).", DefaultValueFactory = _ => "auto" };
+var fcAggregate = new Option<string>("--aggregate") { Description = "none (duplicate timestamps are an error), sum or mean.", DefaultValueFactory = _ => "none" };
+var fcParallel = new Option<int?>("--max-parallelism") { Description = "Series forecast at once (default: the number of cores)." };
+fcAggregate.AcceptOnlyFromAmong("none", "sum", "mean");
+var forecast = new Command("forecast", "Forecast every series of a CSV with calibrated prediction intervals (series run in parallel across cores).");
+foreach (var o in new Option[] { fcInput, fcOutput, fcHorizon, fcSeason, fcLevels, fcModels, fcAggregate, fcParallel })
+{
+    forecast.Options.Add(o);
+}
+
+forecast.SetAction(async (p, ct) => exit = await ForecastCommand.RunAsync(Context(p), new ForecastArgs(
+    p.GetValue(fcInput)!, p.GetValue(fcOutput)!, p.GetValue(fcHorizon), p.GetValue(fcSeason), p.GetValue(fcLevels)!, p.GetValue(fcModels)!,
+    p.GetValue(fcAggregate)!, p.GetValue(fcParallel)), ct));
+root.Subcommands.Add(forecast);
+
 // detect
 var detInput = new Option<string>("--input") { Description = "A CSV file with header timestamp,value, or a folder of them (the output mirrors its tree).", Required = true };
 var detOutput = new Option<string>("--output") { Description = "Output file (or folder, for a folder input): timestamp,value,anomaly_score,is_anomaly.", Required = true };

@@ -29,6 +29,7 @@ public sealed class CliTests
     [InlineData("fx", "list")]
     [InlineData("tags", "coverage")]
     [InlineData("detect")]
+    [InlineData("forecast")]
     public void Every_command_has_help_and_exits_0(params string[] command)
     {
         var r = CliRunner.Run(null, [.. command, "--help"]);
@@ -49,6 +50,8 @@ public sealed class CliTests
     [InlineData("detect", "--input", "/no/such/file.csv", "--output", "/tmp/x.csv")]
     [InlineData("detect", "--output", "/tmp/x.csv")]
     [InlineData("fx", "import", "/no/such/rates.csv")]
+    [InlineData("forecast", "--input", "/no/such/long.csv", "--output", "/tmp/x.csv", "--horizon", "3")]
+    [InlineData("forecast", "--output", "/tmp/x.csv", "--horizon", "3")]
     [InlineData("tags", "coverage", "--from", "2024-01-01", "--to", "2024-01-31")]
     [InlineData("frobnicate")]
     public void Usage_errors_exit_2_with_a_message(params string[] args)
@@ -281,5 +284,42 @@ public sealed class CliTests
         var (tagged, total) = SampleSums.TagCoverage("application");
         Assert.Equal(tagged, decimal.Parse(overall[4], CultureInfo.InvariantCulture));
         Assert.Equal(total, decimal.Parse(overall[5], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void Forecast_writes_exactly_h_rows_per_series_on_the_inputs_grid_and_bad_rows_exit_1()
+    {
+        var dir = NewData();
+        var input = Path.Combine(dir, "long.csv");
+        var lines = new List<string> { "series_id,timestamp,value" };
+        foreach (var id in new[] { "b", "a" })
+        {
+            for (var d = 0; d < 60; d++)
+            {
+                lines.Add(string.Create(CultureInfo.InvariantCulture, $"{id},{new DateOnly(2024, 1, 1).AddDays(d):yyyy-MM-dd},{(id == "a" ? 100 : 50) + (d % 7 * 3) + (d * 0.5)}"));
+            }
+        }
+
+        File.WriteAllLines(input, lines);
+        var output = Path.Combine(dir, "out.csv");
+        var r = CliRunner.Run(null, "forecast", "--input", input, "--output", output, "--horizon", "14", "--levels", "80,95");
+        Assert.True(r.ExitCode == 0, r.All);
+        var rows = File.ReadAllLines(output);
+        Assert.Equal("series_id,timestamp,mean,lo_80,hi_80,lo_95,hi_95,model", rows[0]);
+        Assert.Equal(29, rows.Length);
+        Assert.Equal(Enumerable.Repeat("b", 14).Concat(Enumerable.Repeat("a", 14)), rows.Skip(1).Select(l => l.Split(',')[0]));
+        Assert.Equal(Enumerable.Range(0, 14).Select(d => new DateOnly(2024, 3, 1).AddDays(d).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            rows.Skip(1).Take(14).Select(l => l.Split(',')[1]));
+        foreach (var f in rows.Skip(1).Select(l => l.Split(',')))
+        {
+            var (mean, lo80, hi80, lo95, hi95) = (double.Parse(f[2], CultureInfo.InvariantCulture), double.Parse(f[3], CultureInfo.InvariantCulture),
+                double.Parse(f[4], CultureInfo.InvariantCulture), double.Parse(f[5], CultureInfo.InvariantCulture), double.Parse(f[6], CultureInfo.InvariantCulture));
+            Assert.True(lo95 <= lo80 && lo80 <= mean && mean <= hi80 && hi80 <= hi95, string.Join(',', f));
+        }
+
+        File.AppendAllText(input, "a,2024-03-01,twelve\n");
+        var bad = CliRunner.Run(null, "forecast", "--input", input, "--output", output, "--horizon", "14");
+        Assert.True(bad.ExitCode == 1, bad.All);
+        Assert.Contains("122", bad.Err, StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,72 @@
+using System.Globalization;
+using Dwcp.Forecasting.Jobs;
+using Spectre.Console;
+
+namespace Dwcp.Cli.Commands;
+
+/// <summary>Arguments of <c>dwcp forecast</c> (the contract in docs/forecasting.md).</summary>
+internal sealed record ForecastArgs(string Input, string Output, int Horizon, string? Season, string Levels, string Models, string Aggregate, int? MaxParallelism);
+
+/// <summary><c>dwcp forecast</c>: forecasts with prediction intervals for every series of a long-format CSV.</summary>
+internal static class ForecastCommand
+{
+    public static async Task<int> RunAsync(CliContext ctx, ForecastArgs a, CancellationToken ct)
+    {
+        if (!File.Exists(a.Input))
+        {
+            throw new UsageException($"--input {a.Input}: no such file.");
+        }
+
+        var options = new ForecastJobOptions
+        {
+            InputPath = a.Input,
+            OutputPath = a.Output,
+            Horizon = a.Horizon,
+            SeasonalPeriods = a.Season is null ? null : Numbers(a.Season, "--season").Select(v => (int)v).ToArray(),
+            Levels = Numbers(a.Levels, "--levels"),
+            Models = a.Models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Aggregate = a.Aggregate.ToLowerInvariant() switch
+            {
+                "none" => AggregateMode.None,
+                "sum" => AggregateMode.Sum,
+                "mean" => AggregateMode.Mean,
+                _ => throw new UsageException($"--aggregate '{a.Aggregate}' is not one of none, sum, mean."),
+            },
+            MaxParallelism = a.MaxParallelism ?? Environment.ProcessorCount,
+        };
+
+        ForecastJobResult result;
+        try
+        {
+            result = await ctx.Error.Progress().AutoClear(true).StartAsync(async p =>
+            {
+                var task = p.AddTask("Forecasting", maxValue: 1);
+                var progress = new Progress<ForecastJobProgress>(x =>
+                {
+                    task.MaxValue = Math.Max(1, x.Total);
+                    task.Value = x.Completed;
+                });
+                return await ForecastCsvJob.RunAsync(options, progress, ct);
+            });
+        }
+        catch (ForecastJobException ex)
+        {
+            ctx.Error.MarkupLine("[red]error:[/] " + Markup.Escape(ex.Message));
+            return ex.ExitCode;
+        }
+
+        foreach (var w in result.Warnings)
+        {
+            ctx.Error.MarkupLine("[yellow]warning:[/] " + Markup.Escape(w));
+        }
+
+        ctx.Error.MarkupLine(Markup.Escape($"Wrote {result.RowsWritten:N0} rows for {result.Series.Count:N0} series to {a.Output}."));
+        return ExitCodes.Ok;
+    }
+
+    private static double[] Numbers(string text, string option) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t =>
+            double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v > 0
+                ? v
+                : throw new UsageException($"{option} '{text}': '{t}' is not a positive number (comma-separated, e.g. 80,95).")).ToArray();
+}

@@ -1,0 +1,257 @@
+using System.Globalization;
+using Dwcp.Forecasting.Analysis;
+using Dwcp.Forecasting.Models;
+
+namespace Dwcp.Forecasting.Ensemble;
+
+/// <summary>Settings of <see cref="AutoForecaster"/>.</summary>
+public sealed record AutoForecasterOptions
+{
+    /// <summary>Candidate model names (see <see cref="ModelCatalog"/>); default: ets, theta, arima, mstl, snaive, drift.</summary>
+    public IReadOnlyList<string> Models { get; init; } = ModelCatalog.AutoNames;
+
+    /// <summary>Rolling-origin backtest origins (each a full horizon long); fewer when the series is short.</summary>
+    public int BacktestOrigins { get; init; } = 4;
+
+    /// <summary>Largest number of models in a combination.</summary>
+    public int MaxMembers { get; init; } = 3;
+
+    /// <summary>When true, keep only requested periods whose seasonal strength reaches <see cref="SeriesAnalysis.SeasonalityThreshold"/>.</summary>
+    public bool DetectSeasonality { get; init; } = true;
+
+    /// <summary>
+    /// k &gt; 0 (default 3): the top-k models by backtest MASE with weights ∝ 1/MASE. 0: best subset — whichever of the
+    /// best single model and the top-2 … top-<see cref="MaxMembers"/> combinations has the lowest backtest MASE.
+    /// Either way, members whose MASE exceeds <see cref="MaxRelativeError"/> × the best are left out.
+    /// </summary>
+    public int FixedMembers { get; init; } = 3;
+
+    /// <summary>Candidates whose backtest MASE exceeds this multiple of the best one never join a combination.</summary>
+    public double MaxRelativeError { get; init; } = 2.5;
+
+    /// <summary>Optional profile that accumulates time per model and phase.</summary>
+    public ForecastProfile? Profile { get; init; }
+}
+
+/// <summary>
+/// Backtest-driven model selection and combination. Every candidate is fitted on the whole series (which fixes its
+/// form: ETS type, ARIMA order, …) and re-estimated at K rolling origins (training ends n − h, n − 2h, …). Candidates are
+/// ranked by backtest MASE; the forecast is the combination of the top 3 (weights ∝ 1/MASE), leaving out any candidate
+/// whose MASE exceeds 2.5× the best (so a single clearly best model stands alone). A best-subset rule is an option. Intervals: model-based for a
+/// single model whose backtest coverage at the widest level is within 10 points of nominal, conformal otherwise.
+/// Fallbacks: fewer than 10 points → naive/drift only; no period with two cycles → no seasonal models; no room for a
+/// backtest → the first candidate alone with its own intervals.
+/// </summary>
+public sealed class AutoForecaster : IForecastModel
+{
+    private readonly AutoForecasterOptions _options;
+
+    /// <summary>Creates the forecaster.</summary>
+    public AutoForecaster(AutoForecasterOptions? options = null)
+    {
+        _options = options ?? new AutoForecasterOptions();
+        foreach (var name in _options.Models)
+        {
+            if (!name.Equals("gbm", StringComparison.OrdinalIgnoreCase))
+            {
+                _ = ModelCatalog.Create(name);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public string Name => "auto";
+
+    /// <inheritdoc />
+    public ForecastResult Forecast(ForecastRequest request) => Forecast(request, []);
+
+    /// <summary>Forecasts with the global gradient-boosted model as one more candidate (when not null).</summary>
+    public ForecastResult Forecast(ForecastRequest request, GlobalGbm? globalModel)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return Forecast(request, globalModel is null ? [] : [globalModel.ModelFor(request.SeasonalPeriods)]);
+    }
+
+    internal ForecastResult Forecast(ForecastRequest request, IReadOnlyList<ModelBase> extraModels)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var y = ModelBase.Validate(request);
+        int n = y.Length, h = request.Horizon;
+        var notes = new List<string>();
+        var periods = request.SeasonalPeriods.Where(p => p >= 2).Distinct().Order().ToArray();
+        if (_options.DetectSeasonality && periods.Length > 0)
+        {
+            var kept = periods.Where(p => n >= 2 * p && SeriesAnalysis.SeasonalStrength(y, p) >= SeriesAnalysis.SeasonalityThreshold).ToArray();
+            if (kept.Length != periods.Length)
+            {
+                notes.Add($"seasonal periods kept: [{string.Join(',', kept)}] of [{string.Join(',', periods)}]");
+            }
+
+            periods = kept;
+        }
+
+        var models = _options.Models.Where(m => !m.Equals("gbm", StringComparison.OrdinalIgnoreCase))
+            .Select(ModelCatalog.Create).Concat(extraModels).ToList();
+        if (models.Count == 0)
+        {
+            throw new ArgumentException("No candidate models: name at least one model in AutoForecasterOptions.Models or pass a global model.", nameof(request));
+        }
+
+        if (n < SeriesAnalysis.MinimumForModels)
+        {
+            models = [new NaiveModel(), new DriftModel()];
+            notes.Add($"short series ({n} < {SeriesAnalysis.MinimumForModels} points): naive and drift only");
+        }
+        else if (!periods.Any(p => n >= 2 * p) && models.Count(m => !ModelCatalog.IsSeasonalOnly(m.Name)) > 0)
+        {
+            int before = models.Count;
+            models = [.. models.Where(m => !ModelCatalog.IsSeasonalOnly(m.Name))];
+            if (models.Count != before)
+            {
+                notes.Add("no seasonal period with two full cycles: seasonal models skipped");
+            }
+        }
+
+        var finals = models.Select(m => Measure(m.Name, "final", () => m.Run(y, h, periods))).ToList();
+        int mMin = periods.Length > 0 ? periods[0] : 1;
+        int minTrain = Math.Max(SeriesAnalysis.MinimumForModels, periods.Length > 0 ? 2 * periods[0] : 0);
+        var origins = Backtest.Origins(n, h, minTrain, _options.BacktestOrigins);
+        if (origins.Length == 0)
+        {
+            notes.Add($"too short for a rolling-origin backtest at horizon {h}: used {models[0].Name} alone");
+            var only = ModelBase.ToResult(models[0].Name, finals[0], request.Levels);
+            var m0 = finals[0].Fixed ?? models[0];
+            return ClampIfNonNegative(y, only with { Notes = notes, Reforecast = prefix => m0.Run(prefix, h, periods).Mean });
+        }
+
+        var runs = new List<BacktestRun>();
+        for (int i = 0; i < models.Count; i++)
+        {
+            var fixedModel = finals[i].Fixed ?? models[i];
+            var run = Measure(models[i].Name, "backtest", () => Backtest.Run(fixedModel, y, origins, h, periods, request.Levels));
+            run.Score = Backtest.Mase(run.Forecasts, y, origins, mMin);
+            runs.Add(run);
+        }
+
+        var ranked = Enumerable.Range(0, models.Count).Where(i => double.IsFinite(runs[i].Score)).OrderBy(i => runs[i].Score).ToList();
+        if (ranked.Count == 0)
+        {
+            ranked = [0];
+        }
+
+        var eligible = ranked.Where(i => runs[i].Score <= _options.MaxRelativeError * runs[ranked[0]].Score).ToList();
+
+        int[] bestSet = [ranked[0]];
+        double[] bestW = [1.0];
+        double bestScore = runs[ranked[0]].Score;
+        for (int k = 2; k <= Math.Min(_options.FixedMembers > 0 ? _options.FixedMembers : _options.MaxMembers, eligible.Count); k++)
+        {
+            var set = eligible.Take(k).ToArray();
+            var w = Weights(set.Select(i => runs[i].Score).ToArray());
+            var combined = new double[origins.Length][];
+            for (int j = 0; j < origins.Length; j++)
+            {
+                combined[j] = Backtest.Combine([.. set.Select(i => runs[i].Forecasts[j])], w);
+            }
+
+            double score = Backtest.Mase(combined, y, origins, mMin);
+            if (score < bestScore - 1e-12 || _options.FixedMembers > 0)
+            {
+                bestSet = set;
+                bestW = w;
+                bestScore = score;
+            }
+        }
+
+        var mean = Backtest.Combine([.. bestSet.Select(i => finals[i].Mean)], bestW);
+        var btForecasts = new double[origins.Length][];
+        for (int j = 0; j < origins.Length; j++)
+        {
+            btForecasts[j] = Backtest.Combine([.. bestSet.Select(i => runs[i].Forecasts[j])], bestW);
+        }
+
+        var errors = Backtest.Errors(btForecasts, y, origins);
+        string name = bestSet.Length == 1 ? models[bestSet[0]].Name : $"ensemble({string.Join('+', bestSet.Select(i => models[i].Name))})";
+        string detail = bestSet.Length == 1
+            ? finals[bestSet[0]].Detail
+            : string.Join(" + ", bestSet.Select((i, k) => bestW[k].ToString("0.000", CultureInfo.InvariantCulture) + "·" + finals[i].Detail));
+        notes.Add("backtest MASE: " + string.Join(", ", ranked.Select(i => $"{models[i].Name}={runs[i].Score.ToString("0.000", CultureInfo.InvariantCulture)}")));
+
+        var coverage = new Dictionary<double, double>();
+        var intervals = new List<PredictionInterval>();
+        var method = IntervalMethod.Conformal;
+        if (bestSet.Length == 1 && (finals[bestSet[0]].StdDev is not null || finals[bestSet[0]].Paths is not null) && request.Levels.Count > 0)
+        {
+            var run = runs[bestSet[0]];
+            int widest = Enumerable.Range(0, request.Levels.Count).MaxBy(i => request.Levels[i]);
+            double modelCov = Backtest.ModelCoverage(run, y, origins, widest);
+            if (Math.Abs(modelCov - request.Levels[widest] / 100) <= 0.10)
+            {
+                method = finals[bestSet[0]].StdDev is not null ? IntervalMethod.Analytic : IntervalMethod.Simulated;
+                for (int li = 0; li < request.Levels.Count; li++)
+                {
+                    var (lo, hi) = ModelBase.IntervalsFrom(finals[bestSet[0]], request.Levels[li]);
+                    intervals.Add(new PredictionInterval(request.Levels[li], lo, hi));
+                    coverage[request.Levels[li]] = Backtest.ModelCoverage(run, y, origins, li);
+                }
+            }
+            else
+            {
+                notes.Add($"model intervals covered {modelCov:P0} at {request.Levels[widest]}% in the backtest: conformal used");
+            }
+        }
+
+        if (method == IntervalMethod.Conformal)
+        {
+            foreach (var level in request.Levels)
+            {
+                var half = Backtest.ConformalHalfWidth(errors, level);
+                intervals.Add(new PredictionInterval(level, mean.Select((v, s) => v - half[s]).ToArray(), mean.Select((v, s) => v + half[s]).ToArray()));
+                double cov = Backtest.ConformalCoverage(errors, level);
+                if (double.IsFinite(cov))
+                {
+                    coverage[level] = cov;
+                }
+            }
+        }
+
+        return ClampIfNonNegative(y, new ForecastResult
+        {
+            Model = name,
+            Detail = detail,
+            Mean = mean,
+            Intervals = intervals,
+            IntervalMethod = method,
+            BacktestCoverage = coverage,
+            BacktestMase = bestScore,
+            Notes = notes,
+            Reforecast = prefix => Backtest.Combine([.. bestSet.Select(i => (finals[i].Fixed ?? models[i]).Run(prefix, h, periods).Mean)], bestW),
+        });
+    }
+
+    /// <summary>A history without negative values (costs, counts) gets forecasts and bounds cut at zero.</summary>
+    private static ForecastResult ClampIfNonNegative(double[] y, ForecastResult r)
+    {
+        if (y.Any(v => v < 0))
+        {
+            return r;
+        }
+
+        static double[] Cut(IReadOnlyList<double> x) => [.. x.Select(v => Math.Max(0, v))];
+        return r with
+        {
+            Mean = Cut(r.Mean),
+            Intervals = [.. r.Intervals.Select(i => i with { Lower = Cut(i.Lower), Upper = Cut(i.Upper) })],
+        };
+    }
+
+    private T Measure<T>(string model, string phase, Func<T> work) =>
+        _options.Profile is { } p ? p.Measure(model, phase, work) : work();
+
+    private static double[] Weights(double[] scores)
+    {
+        var inv = scores.Select(s => 1 / Math.Max(s, 1e-12)).ToArray();
+        double sum = inv.Sum();
+        return [.. inv.Select(v => v / sum)];
+    }
+}

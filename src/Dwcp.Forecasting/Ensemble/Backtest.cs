@@ -1,0 +1,252 @@
+using Dwcp.Forecasting.Models;
+using Dwcp.Forecasting.Numerics;
+
+namespace Dwcp.Forecasting.Ensemble;
+
+/// <summary>Rolling-origin evaluation of one model: forecasts from several origins, each of full horizon length.</summary>
+internal sealed class BacktestRun
+{
+    public required string Name { get; init; }
+
+    /// <summary>Forecast means per origin (origin 0 = latest).</summary>
+    public required double[][] Forecasts { get; init; }
+
+    /// <summary>Model-based intervals per origin and level (lower, upper), or null when the model gave none.</summary>
+    public required (double[] Lo, double[] Hi)[][]? Intervals { get; init; }
+
+    public double Score { get; set; }
+}
+
+/// <summary>The origins and shared arithmetic of rolling-origin backtests.</summary>
+internal static class Backtest
+{
+    /// <summary>Training-set ends n − (j+1)·h for j = 0..K−1, keeping at least <paramref name="minTrain"/> points.</summary>
+    public static int[] Origins(int n, int horizon, int minTrain, int maxOrigins)
+    {
+        var r = new List<int>();
+        for (int j = 0; j < maxOrigins; j++)
+        {
+            int end = n - (j + 1) * horizon;
+            if (end < minTrain)
+            {
+                break;
+            }
+
+            r.Add(end);
+        }
+
+        return [.. r];
+    }
+
+    public static BacktestRun Run(ModelBase model, double[] y, int[] origins, int horizon, int[] periods, IReadOnlyList<double> levels)
+    {
+        var fc = new double[origins.Length][];
+        (double[], double[])[][]? iv = new (double[], double[])[origins.Length][];
+        for (int j = 0; j < origins.Length; j++)
+        {
+            var train = y[..origins[j]];
+            var o = model.Run(train, horizon, periods);
+            fc[j] = o.Mean;
+            if (o.StdDev is null && o.Paths is null)
+            {
+                iv = null;
+            }
+            else if (iv is not null)
+            {
+                iv[j] = [.. levels.Select(l => ModelBase.IntervalsFrom(o, l))];
+            }
+        }
+
+        return new BacktestRun { Name = model.Name, Forecasts = fc, Intervals = iv };
+    }
+
+    /// <summary>Mean absolute error of all backtest forecasts divided by the in-sample MAE of the seasonal naive (MASE).</summary>
+    public static double Mase(double[][] forecasts, double[] y, int[] origins, int m)
+    {
+        double err = 0;
+        int cnt = 0;
+        for (int j = 0; j < origins.Length; j++)
+        {
+            for (int s = 0; s < forecasts[j].Length; s++)
+            {
+                err += Math.Abs(y[origins[j] + s] - forecasts[j][s]);
+                cnt++;
+            }
+        }
+
+        return err / cnt / ScaleOf(y[..origins[^1]], m);
+    }
+
+    /// <summary>In-sample MAE of the seasonal naive forecast (lag m, or 1), never 0.</summary>
+    public static double ScaleOf(ReadOnlySpan<double> y, int m)
+    {
+        int lag = m >= 1 && y.Length > m ? m : 1;
+        double s = 0;
+        int c = 0;
+        for (int i = lag; i < y.Length; i++)
+        {
+            s += Math.Abs(y[i] - y[i - lag]);
+            c++;
+        }
+
+        double scale = c > 0 ? s / c : 0;
+        if (scale > 0)
+        {
+            return scale;
+        }
+
+        double mean = 0;
+        foreach (var v in y)
+        {
+            mean += Math.Abs(v);
+        }
+
+        return y.Length > 0 && mean > 0 ? mean / y.Length : 1;
+    }
+
+    /// <summary>
+    /// Conformal half-widths per horizon step. σ_s = RMS of the errors at steps within ±w of s (w = max(1, h/12)) over
+    /// the origins, made non-decreasing in s. Scores are standardised out of sample: each origin's |e| is divided by the
+    /// σ_s of the other origins (jackknife), so the quantile is not flattered by σ fitted to the same errors.
+    /// q = the ⌈(N+1)·level⌉-th smallest of the N scores (beyond N: the largest score, enlarged by 1/N); half-width q·σ_s.
+    /// </summary>
+    public static double[] ConformalHalfWidth(IReadOnlyList<double[]> errors, double level)
+    {
+        int h = errors[0].Length;
+        var sigma = Sigma(errors);
+        double floor = sigma.Max() * 1e-9 + 1e-12;
+        var scores = new List<double>(errors.Count * h);
+        for (int j = 0; j < errors.Count; j++)
+        {
+            var sj = errors.Count >= 2 ? Sigma([.. errors.Where((_, k) => k != j)]) : sigma;
+            for (int s = 0; s < h; s++)
+            {
+                scores.Add(Math.Abs(errors[j][s]) / Math.Max(sj[s], floor));
+            }
+        }
+
+        scores.Sort();
+        int rank = (int)Math.Ceiling((scores.Count + 1) * level / 100.0);
+        double q = rank > scores.Count ? scores[^1] * (1 + 1.0 / scores.Count) : scores[Math.Max(0, rank - 1)];
+        var half = new double[h];
+        for (int s = 0; s < h; s++)
+        {
+            half[s] = q * Math.Max(sigma[s], floor);
+        }
+
+        return half;
+    }
+
+    private static double[] Sigma(IReadOnlyList<double[]> errors)
+    {
+        int h = errors[0].Length;
+        int w = Math.Max(1, h / 12);
+        var sigma = new double[h];
+        for (int s = 0; s < h; s++)
+        {
+            double ss = 0;
+            int c = 0;
+            foreach (var e in errors)
+            {
+                for (int k = Math.Max(0, s - w); k <= Math.Min(h - 1, s + w); k++)
+                {
+                    ss += e[k] * e[k];
+                    c++;
+                }
+            }
+
+            sigma[s] = Math.Sqrt(ss / c);
+            if (s > 0)
+            {
+                sigma[s] = Math.Max(sigma[s], sigma[s - 1]);
+            }
+        }
+
+        return sigma;
+    }
+
+    /// <summary>Leave-one-origin-out coverage of conformal intervals (needs ≥ 2 origins), else NaN.</summary>
+    public static double ConformalCoverage(double[][] errors, double level)
+    {
+        if (errors.Length < 2)
+        {
+            return double.NaN;
+        }
+
+        int inside = 0, total = 0;
+        for (int j = 0; j < errors.Length; j++)
+        {
+            var others = errors.Where((_, k) => k != j).ToList();
+            var half = ConformalHalfWidth(others, level);
+            for (int s = 0; s < errors[j].Length; s++)
+            {
+                total++;
+                if (Math.Abs(errors[j][s]) <= half[s])
+                {
+                    inside++;
+                }
+            }
+        }
+
+        return inside / (double)total;
+    }
+
+    /// <summary>Share of backtest actuals inside model-based intervals, per level index.</summary>
+    public static double ModelCoverage(BacktestRun run, double[] y, int[] origins, int levelIndex)
+    {
+        if (run.Intervals is null)
+        {
+            return double.NaN;
+        }
+
+        int inside = 0, total = 0;
+        for (int j = 0; j < origins.Length; j++)
+        {
+            var (lo, hi) = run.Intervals[j][levelIndex];
+            for (int s = 0; s < lo.Length; s++)
+            {
+                double a = y[origins[j] + s];
+                total++;
+                if (a >= lo[s] && a <= hi[s])
+                {
+                    inside++;
+                }
+            }
+        }
+
+        return inside / (double)total;
+    }
+
+    public static double[][] Errors(double[][] forecasts, double[] y, int[] origins)
+    {
+        var r = new double[origins.Length][];
+        for (int j = 0; j < origins.Length; j++)
+        {
+            r[j] = new double[forecasts[j].Length];
+            for (int s = 0; s < r[j].Length; s++)
+            {
+                r[j][s] = y[origins[j] + s] - forecasts[j][s];
+            }
+        }
+
+        return r;
+    }
+
+    public static double[] Combine(IReadOnlyList<double[]> parts, IReadOnlyList<double> weights)
+    {
+        var r = new double[parts[0].Length];
+        for (int k = 0; k < parts.Count; k++)
+        {
+            for (int s = 0; s < r.Length; s++)
+            {
+                r[s] += weights[k] * parts[k][s];
+            }
+        }
+
+        return r;
+    }
+
+    internal static double Sum(IEnumerable<double> x) => x.Sum();
+
+    internal static double MeanOf(double[] x) => Stats.Mean(x);
+}

@@ -1,0 +1,193 @@
+using Dwcp.Forecasting.Numerics;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.LightGbm;
+
+namespace Dwcp.Forecasting.Models;
+
+/// <summary>
+/// A global gradient-boosted regression (ML.NET LightGBM) trained across many series and applied recursively.
+/// Each sample at time t is normalised by the mean absolute value of the preceding window (the largest period, or 24):
+/// features are lags 1…L (L = smallest period capped at 48, else 12), lags of every period and its double, rolling mean and
+/// standard deviation of the last L and of the window, and the position within each seasonal cycle; target y_t / scale.
+/// The last <c>holdOut</c> points of every series are left out of training so the rolling-origin backtest stays honest.
+/// </summary>
+public sealed class GlobalGbm : IDisposable
+{
+    private const int MaxRows = 150_000;
+    private readonly ITransformer _model;
+    private readonly MLContext _ml;
+    private readonly ThreadLocal<PredictionEngine<GbmRow, GbmScore>> _engines;
+
+    private GlobalGbm(MLContext ml, ITransformer model, int[] periods)
+    {
+        _ml = ml;
+        _model = model;
+        Periods = periods;
+        _engines = new ThreadLocal<PredictionEngine<GbmRow, GbmScore>>(() => _ml.Model.CreatePredictionEngine<GbmRow, GbmScore>(_model, inputSchemaDefinition: SchemaFor(Layout(periods).Count)));
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _engines.Dispose();
+
+    /// <summary>Periods the features were built for.</summary>
+    public IReadOnlyList<int> Periods { get; }
+
+    /// <summary>Number of features per sample.</summary>
+    internal int FeatureCount => Layout(Periods.ToArray()).Count;
+
+    /// <summary>
+    /// Trains on every series (all on the same frequency), skipping the last <paramref name="holdOut"/> points of each.
+    /// Periods that fewer than half of the series can support (2 cycles + 20 points) are dropped.
+    /// </summary>
+    /// <exception cref="ArgumentException">Fewer than 20 training samples.</exception>
+    public static GlobalGbm Train(IReadOnlyList<double[]> series, int horizon, int[] periods, int holdOut = 0, int seed = 1)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        // Keep the periods that at least half of the series can support (two cycles plus room for samples).
+        periods = [.. periods.Where(p => p >= 2 && series.Count(s => s.Length - holdOut >= 2 * p + 20) * 2 >= series.Count).Distinct().Order()];
+        var layout = Layout(periods);
+        int window = Window(periods);
+        int need = layout.MaxLag + 1;
+        int perSeries = Math.Max(50, MaxRows / Math.Max(1, series.Count));
+        var rows = new List<GbmRow>();
+        foreach (var s in series)
+        {
+            int end = s.Length - Math.Max(0, holdOut);
+            int first = Math.Max(need, window);
+            int available = end - first;
+            if (available <= 0)
+            {
+                continue;
+            }
+
+            int stride = Math.Max(1, available / perSeries);
+            for (int t = end - 1; t >= first; t -= stride)
+            {
+                var f = Features(s, t, periods, layout, window, out double scale);
+                rows.Add(new GbmRow { Features = f, Label = (float)(s[t] / scale) });
+            }
+        }
+
+        var ml = new MLContext(seed);
+        if (rows.Count < 20)
+        {
+            throw new ArgumentException($"Too little history to train the global model: {rows.Count} samples (need ≥ 20); use longer series or other models.");
+        }
+
+        var data = ml.Data.LoadFromEnumerable(rows, SchemaFor(layout.Count));
+        var trainer = ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
+        {
+            NumberOfLeaves = 31,
+            NumberOfIterations = 300,
+            LearningRate = 0.05,
+            MinimumExampleCountPerLeaf = 20,
+            Seed = seed,
+            NumberOfThreads = 1,
+            Verbose = false,
+            Silent = true,
+        });
+        var model = trainer.Fit(data);
+        return new GlobalGbm(ml, model, periods);
+    }
+
+    /// <summary>A per-series model that applies this global model recursively.</summary>
+    internal ModelBase ModelFor(IReadOnlyList<int> periods) => new GbmSeriesModel(this);
+
+    /// <summary>Recursive multi-step forecast of one series.</summary>
+    internal double[] Predict(double[] y, int horizon)
+    {
+        var periods = Periods.ToArray();
+        var layout = Layout(periods);
+        int window = Window(periods);
+        var ext = new double[y.Length + horizon];
+        Array.Copy(y, ext, y.Length);
+        var engine = _engines.Value!;
+        var row = new GbmRow();
+        for (int h = 0; h < horizon; h++)
+        {
+            int t = y.Length + h;
+            row.Features = Features(ext, t, periods, layout, window, out double scale);
+            ext[t] = engine.Predict(row).Score * scale;
+        }
+
+        return ext[y.Length..];
+    }
+
+    private sealed record FeatureLayout(int[] Lags, int ShortWindow, int Count, int MaxLag);
+
+    private static int Window(int[] periods) => periods.Length > 0 ? periods[^1] : 24;
+
+    private static FeatureLayout Layout(int[] periods)
+    {
+        int l = periods.Length > 0 ? Math.Min(periods[0], 48) : 12;
+        var lags = Enumerable.Range(1, l).Concat(periods).Concat(periods.Select(p => 2 * p)).Distinct().Order().ToArray();
+        return new FeatureLayout(lags, l, lags.Length + 4 + periods.Length, lags.Max());
+    }
+
+    private static float[] Features(double[] s, int t, int[] periods, FeatureLayout layout, int window, out double scale)
+    {
+        double sum = 0;
+        int w = Math.Min(window, t);
+        for (int k = 1; k <= w; k++)
+        {
+            sum += Math.Abs(s[t - k]);
+        }
+
+        scale = w > 0 && sum > 0 ? sum / w : 1;
+        var f = new float[layout.Count];
+        int i = 0;
+        foreach (var lag in layout.Lags)
+        {
+            f[i++] = t - lag >= 0 ? (float)(s[t - lag] / scale) : float.NaN;
+        }
+
+        var shortSpan = s.AsSpan(Math.Max(0, t - layout.ShortWindow), Math.Min(layout.ShortWindow, t));
+        var longSpan = s.AsSpan(Math.Max(0, t - window), Math.Min(window, t));
+        f[i++] = (float)(Stats.Mean(shortSpan) / scale);
+        f[i++] = (float)(Math.Sqrt(Stats.Variance(shortSpan)) / scale);
+        f[i++] = (float)(Stats.Mean(longSpan) / scale);
+        f[i++] = (float)(Math.Sqrt(Stats.Variance(longSpan)) / scale);
+        foreach (var p in periods)
+        {
+            f[i++] = t % p;
+        }
+
+        return f;
+    }
+
+    private static SchemaDefinition SchemaFor(int count)
+    {
+        var schema = SchemaDefinition.Create(typeof(GbmRow));
+        schema[nameof(GbmRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, count);
+        return schema;
+    }
+
+    internal sealed class GbmRow
+    {
+        [VectorType]
+        public float[] Features { get; set; } = [];
+
+        public float Label { get; set; }
+    }
+
+    internal sealed class GbmScore
+    {
+        public float Score { get; set; }
+    }
+
+    private sealed class GbmSeriesModel(GlobalGbm owner) : ModelBase
+    {
+        public override string Name => "gbm";
+
+        internal override ModelOutput Run(double[] y, int horizon, int[] periods)
+        {
+            if (y.Length <= owner.Periods.DefaultIfEmpty(12).Max())
+            {
+                return new SeasonalNaiveModel().Run(y, horizon, periods) with { Detail = "GBM→SNaive (series shorter than the largest lag)" };
+            }
+
+            return new ModelOutput("GBM(LightGBM, global)", owner.Predict(y, horizon), null);
+        }
+    }
+}
