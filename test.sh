@@ -9,7 +9,9 @@ STATE="$(mktemp -d /tmp/dwcp-test.XXXXXX)"
 RESULTS="$STATE/results"
 mkdir -p "$RESULTS" "$ROOT/artifacts"
 PIDS=()
+CH_STATES=()
 cleanup() {
+  for dir in "${CH_STATES[@]:-}"; do [ -n "$dir" ] && bash "$ROOT/tools/clickhouse/stop.sh" "$dir" >/dev/null 2>&1; done
   for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null; done
   rm -rf "$STATE"
 }
@@ -30,6 +32,22 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 export CHROMIUM_BIN="${CHROMIUM_BIN:-$(command -v chromium)}"
+
+# ClickHouse (Debian's clickhouse-server) for the scale-out store's contract tests: one server and a 2-shard cluster,
+# on free 127.0.0.1 ports, with all state under $STATE; stopped by PID on exit.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+log "Starting ClickHouse (one server and a 2-shard cluster)"
+if bash tools/clickhouse/install.sh >/dev/null; then
+  h1=$(free_port); t1=$(free_port); h2=$(free_port); t2=$(free_port); h3=$(free_port); t3=$(free_port)
+  if bash tools/clickhouse/start.sh "$STATE/ch" "$h1" "$t1" >/dev/null && CH_STATES+=("$STATE/ch") \
+     && bash tools/clickhouse/cluster.sh "$STATE/chc" "$h2:$t2" "$h3:$t3" >/dev/null && CH_STATES+=("$STATE/chc/shard1" "$STATE/chc/shard2"); then
+    export CLICKHOUSE_TEST_URL="http://127.0.0.1:$h1" CLICKHOUSE_TEST_SHARDS="http://127.0.0.1:$h2,http://127.0.0.1:$h3"
+  else
+    echo "ClickHouse did not start; its tests will try to start their own servers and fail if they cannot." >&2
+  fi
+else
+  echo "ClickHouse could not be installed; its tests will fail." >&2
+fi
 
 # 2. Build everything once (this also runs the dashboard's npm ci + vite build).
 log "Building"

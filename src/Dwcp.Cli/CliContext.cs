@@ -52,12 +52,6 @@ internal sealed class CliContext
         }
 
         var loaded = DwcpConfigLoader.Load(g.ConfigFile, DwcpConfigLoader.ReadEnvironment(), overrides);
-        if (loaded.Config.Store != AnalyticsStore.DuckDb)
-        {
-            throw new ConfigException(
-                $"analytics.store is '{loaded.Config.Store.ToString().ToLowerInvariant()}', but this build only has the DuckDB store. Set analytics.store: duckdb.");
-        }
-
         return new CliContext(loaded, loaded.Config.ParseScope(), console, error);
     }
 

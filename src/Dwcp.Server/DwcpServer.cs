@@ -46,7 +46,7 @@ public static class DwcpServer
         var services = builder.Services;
         services.AddSingleton(options);
         services.TryAddTimeProvider();
-        services.AddSingleton<ICostStore>(sp => DuckDbCostStore.Open(options.DataDir, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ICostStore>(sp => options.OpenStore(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Dwcp.Cost.Currency.IExchangeRateSource>(_ => new Dwcp.Cost.Currency.ExchangeRateStore(options.DataDir));
         services.AddSingleton(sp => new CostQueryService(sp.GetRequiredService<ICostStore>(), options.Query, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Dwcp.Cost.Currency.IExchangeRateSource>()));
         services.AddSingleton<ICallerScope>(new ConfiguredCallerScope(options.Scope));

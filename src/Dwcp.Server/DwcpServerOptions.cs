@@ -16,6 +16,9 @@ public sealed record DwcpServerOptions
     /// <summary>The local user's scope.</summary>
     public CostScope Scope { get; init; } = CostScope.Everything;
 
+    /// <summary>The ClickHouse store to use instead of the embedded DuckDB file, or null for DuckDB (<c>analytics.store</c>).</summary>
+    public Dwcp.Storage.ClickHouse.ClickHouseStoreOptions? ClickHouse { get; init; }
+
     /// <summary>Query limits.</summary>
     public CostQueryOptions Query { get; init; } = new();
 
@@ -40,6 +43,26 @@ public sealed record DwcpServerOptions
             Scope = c.ParseScope(),
             Query = new CostQueryOptions { QueryTimeout = c.Api.QueryTimeout, MaxResults = c.Api.MaxResults, TagPolicy = c.Tags.ToPolicy() },
             ConfigSources = loaded.Sources,
+            ClickHouse = c.Store == AnalyticsStore.ClickHouse && c.ClickHouse.Url is { } url
+                ? new Dwcp.Storage.ClickHouse.ClickHouseStoreOptions
+                {
+                    Urls = [url],
+                    QueryTimeout = c.Api.QueryTimeout,
+                    Settings = new Dictionary<string, string>
+                    {
+                        // The guide's tuning keys apply as query settings; they never choose the backend.
+                        ["max_threads"] = c.ClickHouse.MaxThreads.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        ["max_memory_usage"] = c.ClickHouse.MaxMemoryUsage.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        ["distributed_product_mode"] = c.ClickHouse.DistributedProductMode.ToString().ToLowerInvariant(),
+                    },
+                }
+                : null,
         };
     }
+
+    /// <summary>Opens the configured store: ClickHouse when <see cref="ClickHouse"/> is set, else the DuckDB file in <see cref="DataDir"/>.</summary>
+    public Dwcp.Storage.ICostStore OpenStore(TimeProvider? time = null) =>
+        ClickHouse is { } ch
+            ? Dwcp.Storage.ClickHouse.ClickHouseCostStore.Open(ch, time)
+            : Dwcp.Storage.DuckDb.DuckDbCostStore.Open(DataDir, time);
 }

@@ -43,7 +43,7 @@ internal static class CostCommand
         }
         else
         {
-            await using var store = DuckDbCostStore.Open(ctx.DataDir);
+            await using var store = ctx.ServerOptions().OpenStore();
             var costs = new CostQueryService(store, ctx.QueryOptions(), rates: new Dwcp.Cost.Currency.ExchangeRateStore(ctx.DataDir));
             var (from, to) = await ResolveRangeAsync(a, async () => await costs.GetDataRangeAsync(ctx.Scope, ct));
             try

@@ -66,7 +66,7 @@ internal static class DemoCommand
             ctx.Error.MarkupLine($"[yellow]The FOCUS sample is missing at {Markup.Escape(SamplePath)}; loading the demo data only.[/]");
         }
 
-        await using (var store = DuckDbCostStore.Open(ctx.DataDir))
+        await using (var store = ctx.ServerOptions().OpenStore())
         {
             var result = await IngestCommand.ImportWithProgressAsync(ctx, store, files, skipInvalid: false, $"demo --seed {seed}", ct);
             IngestCommand.Print(ctx, result, "table");

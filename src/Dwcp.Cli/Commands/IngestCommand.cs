@@ -38,7 +38,7 @@ internal static class IngestCommand
         else
         {
             BillingImporter.ExpandPaths(full); // fail early on a missing path
-            await using var store = DuckDbCostStore.Open(ctx.DataDir);
+            await using var store = ctx.ServerOptions().OpenStore();
             result = await ImportWithProgressAsync(ctx, store, full, skipInvalid, "ingest " + string.Join(' ', paths), ct, source);
         }
 

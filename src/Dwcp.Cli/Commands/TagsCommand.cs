@@ -14,7 +14,7 @@ internal static class TagsCommand
     public static async Task<int> CoverageAsync(CliContext ctx, string? fromText, string? toText, IReadOnlyList<string> keys, string format, CancellationToken ct)
     {
         var wanted = keys.SelectMany(k => k.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
-        await using var store = DuckDbCostStore.Open(ctx.DataDir);
+        await using var store = ctx.ServerOptions().OpenStore();
         var costs = new CostQueryService(store, ctx.QueryOptions());
         var range = await costs.GetDataRangeAsync(ctx.Scope, ct);
         var from = fromText is null ? range.From : ParseDate(fromText, "--from");

@@ -1,0 +1,258 @@
+using System.Globalization;
+using System.Text;
+using Dwcp.Core.Costs;
+
+namespace Dwcp.Storage.ClickHouse;
+
+/// <summary>Which table an aggregation reads.</summary>
+internal enum AggregationSource
+{
+    /// <summary><c>cost_rows</c>: every dimension, every row.</summary>
+    Raw,
+
+    /// <summary><c>cost_daily</c>: the daily rollup, for groupings and filters on its dimensions only.</summary>
+    Daily,
+}
+
+/// <summary>
+/// Builds ClickHouse SQL for a <see cref="CostAggregation"/> with the same semantics as the DuckDB store: currency is
+/// always a key, usage is summed only when a line has one unit, kept keys stay and the rest fold into one "Other"
+/// line per period and currency. Values are inlined as escaped literals (18.16 has no query parameters over HTTP).
+/// </summary>
+/// <remarks>
+/// Two levels: the first groups the source by (period, keys, currency, unit) — over the rollup this is where the
+/// aggregate states are merged — and the second folds keys into "Other" and computes the line measures, identically
+/// for both sources, so both give the same numbers.
+/// </remarks>
+internal static class ClickHouseAggregationSql
+{
+    private const string Zero = "toDecimal128(0, 15)";
+    private static readonly DateOnly MinDay = new(1970, 1, 1);
+    private static readonly DateOnly MaxDay = new(2105, 12, 31);
+
+    /// <summary>True when the daily rollup holds every dimension the query groups or filters by.</summary>
+    public static bool RollupCanAnswer(IEnumerable<CostGrouping> dimensions) =>
+        dimensions.All(d => d.Dimension is not (CostDimension.Resource or CostDimension.Tag));
+
+    /// <summary>The SQL expression of a dimension over the source.</summary>
+    public static string Dimension(CostGrouping grouping, AggregationSource source)
+    {
+        if (source == AggregationSource.Daily)
+        {
+            return grouping.Dimension switch
+            {
+                CostDimension.Provider => "provider",
+                CostDimension.BillingAccount => "billing_account_id",
+                CostDimension.SubAccount => "sub_account",
+                CostDimension.Service => "service",
+                CostDimension.ServiceCategory => "service_category",
+                CostDimension.Region => "region",
+                CostDimension.ChargeCategory => "charge_category",
+                CostDimension.PricingCategory => "pricing_category",
+                CostDimension.Currency => "currency",
+                _ => throw new StoreException($"The daily rollup has no {grouping} dimension; the query must read the raw rows."),
+            };
+        }
+
+        return grouping.Dimension switch
+        {
+            CostDimension.Provider => "ProviderName",
+            CostDimension.BillingAccount => "BillingAccountId",
+            CostDimension.SubAccount => "SubAccountId",
+            CostDimension.Service => "ServiceName",
+            CostDimension.ServiceCategory => "ServiceCategory",
+            CostDimension.Region => "coalesce(RegionId, RegionName)",
+            CostDimension.Resource => "ResourceId",
+            CostDimension.ChargeCategory => "ChargeCategory",
+            CostDimension.PricingCategory => "PricingCategory",
+            CostDimension.Currency => "BillingCurrency",
+            CostDimension.Tag => TagValue(grouping.TagKey ?? throw new StoreException("A tag grouping needs a tag key.")),
+            _ => throw new StoreException($"Unknown dimension {grouping.Dimension}."),
+        };
+    }
+
+    private static string TagValue(string key)
+    {
+        var k = ClickHouseText.Literal(key);
+        return $"if(has(tag_keys, {k}), tag_values[indexOf(tag_keys, {k})], NULL)";
+    }
+
+    /// <summary>The WHERE condition: visible versions, the day range (inclusive) and every filter.</summary>
+    public static string Where(DateOnly? from, DateOnly? to, IReadOnlyList<CostFilter> filters, AggregationSource source, string visible)
+    {
+        var sb = new StringBuilder(visible);
+        var day = source == AggregationSource.Daily ? "day" : "charge_date";
+        if (from is { } f && to is { } t)
+        {
+            // ClickHouse dates hold 1970-01-01 … 2105-12-31: clamp the range, and an empty one matches nothing.
+            var lo = f < MinDay ? MinDay : f;
+            var hi = t > MaxDay ? MaxDay : t;
+            sb.Append(lo > hi ? " AND 0" : $" AND {day} BETWEEN {ClickHouseText.DateLiteral(lo)} AND {ClickHouseText.DateLiteral(hi)}");
+        }
+
+        foreach (var filter in filters)
+        {
+            sb.Append(" AND ").Append(Filter(filter, source));
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Filter(CostFilter filter, AggregationSource source)
+    {
+        var expr = Dimension(filter.On, source);
+        var nonNull = filter.Values.Where(v => v is not null).Distinct(StringComparer.Ordinal).ToList();
+        var parts = new List<string>();
+        if (nonNull.Count > 0)
+        {
+            parts.Add($"{expr} IN ({string.Join(", ", nonNull.Select(ClickHouseText.Literal))})");
+        }
+
+        if (filter.Values.Any(v => v is null))
+        {
+            parts.Add($"isNull({expr})");
+        }
+
+        return parts.Count == 0 ? "0" : "(" + string.Join(" OR ", parts) + ")";
+    }
+
+    private static string Period(CostGrain grain, AggregationSource source)
+    {
+        var day = source == AggregationSource.Daily ? "day" : "charge_date";
+        return grain switch
+        {
+            CostGrain.Day => day,
+            CostGrain.Week => $"toMonday({day})",
+            CostGrain.Month => $"toStartOfMonth({day})",
+            _ => "toDate(0)",
+        };
+    }
+
+    /// <summary>
+    /// Level one: the source grouped by (period, k0…kn, cur, unit) with b1, e1, l1 (costs), q1 and qn1 (quantity sum
+    /// and how many rows had one) and n1 (rows).
+    /// </summary>
+    public static string Level1(DateOnly? from, DateOnly? to, CostGrain grain, IReadOnlyList<CostGrouping> groupBy, IReadOnlyList<CostFilter> filters,
+        AggregationSource source, string visible, string? sample = null)
+    {
+        var sb = new StringBuilder("SELECT ").Append(Period(grain, source)).Append(" AS period");
+        for (var i = 0; i < groupBy.Count; i++)
+        {
+            sb.Append(", ").Append(Dimension(groupBy[i], source)).Append(" AS k").Append(i);
+        }
+
+        if (source == AggregationSource.Daily)
+        {
+            sb.Append(", ifNull(currency, '') AS cur, consumed_unit AS unit, sumMerge(billed) AS b1, sumMerge(effective) AS e1, sumMerge(list) AS l1, ")
+              .Append("sumMerge(qty) AS q1, sumMerge(qty_count) AS qn1, countMerge(row_count) AS n1 FROM ").Append(ClickHouseTopology.Daily);
+        }
+        else
+        {
+            sb.Append($", ifNull(BillingCurrency, '') AS cur, ConsumedUnit AS unit, sum(ifNull(BilledCost, {Zero})) AS b1, sum(ifNull(EffectiveCost, {Zero})) AS e1, ")
+              .Append($"sum(ifNull(ListCost, {Zero})) AS l1, sum(ifNull(ConsumedQuantity, {Zero})) AS q1, sum(toUInt64(isNotNull(ConsumedQuantity))) AS qn1, ")
+              .Append("count() AS n1 FROM ").Append(ClickHouseTopology.Rows);
+            if (sample is not null)
+            {
+                sb.Append(" SAMPLE ").Append(sample);
+            }
+        }
+
+        sb.Append(" WHERE ").Append(Where(from, to, filters, source, visible)).Append(" GROUP BY period");
+        for (var i = 0; i < groupBy.Count; i++)
+        {
+            sb.Append(", k").Append(i);
+        }
+
+        return sb.Append(", cur, unit").ToString();
+    }
+
+    /// <summary>
+    /// The grouped query (no ORDER/LIMIT) yielding period, f0…fn, cur, is_other, billed_cost, effective_cost, list_cost,
+    /// qty_sum, qty_count, unit_count, unitless, consumed_unit, row_count.
+    /// </summary>
+    public static string Grouped(CostAggregation spec, AggregationSource source, string visible, string? sample = null)
+    {
+        var n = spec.GroupBy.Count;
+        var keep = KeepCondition(spec.KeepKeys, n);
+        var sb = new StringBuilder("SELECT period");
+        for (var i = 0; i < n; i++)
+        {
+            sb.Append(keep is null ? $", k{i} AS f{i}" : $", if({keep}, k{i}, NULL) AS f{i}");
+        }
+
+        sb.Append(", cur, ").Append(keep is null ? "toUInt8(0)" : $"toUInt8(NOT ({keep}))").Append(" AS is_other, ")
+          .Append("sum(b1) AS billed_cost, sum(e1) AS effective_cost, sum(l1) AS list_cost, sum(q1) AS qty_sum, sum(qn1) AS qty_count, ")
+          .Append("ifNull(uniqExact(unit), 0) AS unit_count, sumIf(qn1, isNull(unit)) AS unitless, min(unit) AS consumed_unit, sum(n1) AS row_count FROM (")
+          .Append(Level1(spec.From, spec.To, spec.Grain, spec.GroupBy, spec.Filters, source, visible, sample))
+          .Append(") GROUP BY period");
+        for (var i = 0; i < n; i++)
+        {
+            sb.Append(", f").Append(i);
+        }
+
+        return sb.Append(", cur, is_other").ToString();
+    }
+
+    /// <summary>ORDER BY for <see cref="Grouped"/>: period, currency, "Other" last, measure descending, keys (nulls last).</summary>
+    public static string OrderBy(CostAggregation spec)
+    {
+        var sb = new StringBuilder(" ORDER BY period, cur, is_other, ").Append(spec.RankBy switch
+        {
+            CostMeasure.Effective => "effective_cost",
+            CostMeasure.List => "list_cost",
+            _ => "billed_cost",
+        }).Append(" DESC");
+        for (var i = 0; i < spec.GroupBy.Count; i++)
+        {
+            sb.Append(", f").Append(i).Append(" ASC NULLS LAST");
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>LIMIT clause for a page.</summary>
+    public static string Limit(int? limit, long offset)
+    {
+        if (limit is null && offset <= 0)
+        {
+            return "";
+        }
+
+        var count = limit is { } l ? Math.Max(0, l).ToString(CultureInfo.InvariantCulture) : ulong.MaxValue.ToString(CultureInfo.InvariantCulture);
+        return $" LIMIT {Math.Max(0, offset).ToString(CultureInfo.InvariantCulture)}, {count}";
+    }
+
+    /// <summary>Totals per currency: cur, billed, effective, list, rows.</summary>
+    public static string Totals(DateOnly from, DateOnly to, IReadOnlyList<CostFilter> filters, AggregationSource source, string visible) =>
+        "SELECT cur, sum(b1), sum(e1), sum(l1), sum(n1) FROM (" + Level1(from, to, CostGrain.Total, [], filters, source, visible) + ") GROUP BY cur ORDER BY cur";
+
+    /// <summary>First day, last day and row count (days are meaningless when the count is 0).</summary>
+    public static string DataRange(IReadOnlyList<CostFilter> filters, AggregationSource source, string visible) => source == AggregationSource.Daily
+        ? $"SELECT min(day), max(day), countMerge(row_count) FROM {ClickHouseTopology.Daily} WHERE {Where(null, null, filters, source, visible)}"
+        : $"SELECT min(charge_date), max(charge_date), count() FROM {ClickHouseTopology.Rows} WHERE {Where(null, null, filters, source, visible)}";
+
+    /// <summary>The "kept" condition over k0…kn (null-safe equality), or null when nothing is folded.</summary>
+    private static string? KeepCondition(IReadOnlyList<IReadOnlyList<string?>>? keepKeys, int n)
+    {
+        if (keepKeys is null)
+        {
+            return null;
+        }
+
+        if (keepKeys.Count == 0)
+        {
+            return "0";
+        }
+
+        var alternatives = keepKeys.Select(tuple =>
+        {
+            if (tuple.Count != n)
+            {
+                throw new StoreException($"A kept key has {tuple.Count} values but the grouping has {n}.");
+            }
+
+            return n == 0 ? "1" : "(" + string.Join(" AND ", tuple.Select((v, i) => v is null ? $"isNull(k{i})" : $"ifNull(k{i} = {ClickHouseText.Literal(v)}, 0)")) + ")";
+        });
+        return "(" + string.Join(" OR ", alternatives) + ")";
+    }
+}
