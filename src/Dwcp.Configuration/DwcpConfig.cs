@@ -65,8 +65,8 @@ public sealed record DwcpConfig
     /// <summary><c>analytics.tags</c>: how tag keys are normalised (see <see cref="TagPolicy"/>).</summary>
 public sealed record TagsConfig
 {
-    /// <summary>Keys that differ only in case are one key (default true).</summary>
-    public bool CaseInsensitive { get; init; } = true;
+    /// <summary>Keys that differ only in case are one key (default false: opt in, then re-import to restate older data).</summary>
+    public bool CaseInsensitive { get; init; }
 
     /// <summary>Entries <c>alias=Canonical</c>, e.g. <c>dept=Department</c>.</summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];
@@ -220,8 +220,8 @@ public sealed record MlModelsConfig
 /// <summary><c>analytics.tags</c>: how tag keys are normalised (see <see cref="TagPolicy"/>).</summary>
 public sealed record TagsConfig
 {
-    /// <summary>Keys that differ only in case are one key (default true).</summary>
-    public bool CaseInsensitive { get; init; } = true;
+    /// <summary>Keys that differ only in case are one key (default false: opt in, then re-import to restate older data).</summary>
+    public bool CaseInsensitive { get; init; }
 
     /// <summary>Entries <c>alias=Canonical</c>, e.g. <c>dept=Department</c>.</summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];

@@ -120,7 +120,7 @@ internal static class Settings
             (c, v) => c with { Api = c.Api with { Urls = (string[])v! } },
             v => ValueKinds.IsListenUrl((string)v) ? null : $"must be an absolute http:// or https:// URL but is '{v}'"),
         Setting.Single(
-            "tags.case_insensitive", ValueKinds.Boolean, "true",
+            "tags.case_insensitive", ValueKinds.Boolean, "false",
             c => c.Tags.CaseInsensitive,
             (c, v) => c with { Tags = c.Tags with { CaseInsensitive = (bool)v! } }),
         Setting.List<string>(

@@ -24,7 +24,7 @@ internal static class SampleSums
         return sums;
     }
 
-    /// <summary>Billed cost of rows whose Tags JSON has the key (trimmed, ignoring case), and of all rows.</summary>
+    /// <summary>Billed cost of rows whose Tags JSON has the key (trimmed; keys are case-sensitive by default), and of all rows.</summary>
     public static (decimal Tagged, decimal Total) TagCoverage(string key)
     {
         using var parser = new TextFieldParser(RepoPaths.FocusSample) { TextFieldType = FieldType.Delimited, HasFieldsEnclosedInQuotes = true };
@@ -41,7 +41,7 @@ internal static class SampleSums
             if (f[tags].StartsWith('{'))
             {
                 using var doc = System.Text.Json.JsonDocument.Parse(f[tags]);
-                if (doc.RootElement.EnumerateObject().Any(p => p.Name.Trim().Equals(key, StringComparison.OrdinalIgnoreCase)))
+                if (doc.RootElement.EnumerateObject().Any(p => p.Name.Trim().Equals(key, StringComparison.Ordinal)))
                 {
                     tagged += amount;
                 }

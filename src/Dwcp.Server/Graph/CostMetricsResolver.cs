@@ -109,7 +109,8 @@ public sealed class CostMetricsResolver(CostQueryService costs, ICallerScope cal
             $"{argument} '{value}' is not a date in the form YYYY-MM-DD (e.g. \"2024-01-31\").");
     }
 
-    private async Task<CostFilter> ProviderFilterAsync(DateOnly from, DateOnly to, IReadOnlyList<CloudProvider> providers, CostScope scope, CancellationToken ct)
+    /// <summary>A filter on the ProviderName values present in the range that map onto the asked providers.</summary>
+    public async Task<CostFilter> ProviderFilterAsync(DateOnly from, DateOnly to, IReadOnlyList<CloudProvider> providers, CostScope scope, CancellationToken ct)
     {
         // ProviderName is free text in FOCUS; find the names present and keep those that map to the asked providers.
         if (to < from)

@@ -75,6 +75,43 @@ public sealed class DwcpQuery : ObjectGraphType
                 ctx.RequestServices!.GetRequiredService<ICallerScope>().Current,
                 ctx.CancellationToken)));
 
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<CostForecastType>>>>("forecastCosts")
+            .Description("The guide's forecast_costs: one forecast of the summed daily cost per period (30d, 60d, 90d…), with bounds, trend, seasonality and a backtest accuracy score.")
+            .Argument<CloudProviderEnum>("provider", "Only this provider.")
+            .Argument<StringGraphType>("service", "Only this ServiceName.")
+            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("periods", a => a.DefaultValue = new List<object> { "30d", "60d", "90d" })
+            .Argument<CostTypeEnum>("costType", a => a.DefaultValue = CostMeasure.Billed)
+            .Argument<StringGraphType>("currency", "Reporting currency, needed when the selected cost spans several billing currencies.")
+            .Argument<IntGraphType>("historyDays", a => a.DefaultValue = 365)
+            .Argument<FloatGraphType>("level", a => a.DefaultValue = 95.0)
+            .ResolveAsync(async ctx => await Guard(async () =>
+            {
+                var costs = ctx.RequestServices!.GetRequiredService<CostQueryService>();
+                var scope = ctx.RequestServices!.GetRequiredService<ICallerScope>().Current;
+                var filters = new List<CostFilter>();
+                if (ctx.GetArgument<string?>("service") is { Length: > 0 } service)
+                {
+                    filters.Add(new CostFilter(new CostGrouping(CostDimension.Service), [service]));
+                }
+
+                if (ctx.GetArgument<CloudProvider?>("provider") is { } provider)
+                {
+                    var range = await costs.GetDataRangeAsync(scope, ctx.CancellationToken);
+                    filters.Add(await ctx.RequestServices!.GetRequiredService<CostMetricsResolver>()
+                        .ProviderFilterAsync(range.From ?? DateOnly.MinValue, range.To ?? DateOnly.MinValue, [provider], scope, ctx.CancellationToken));
+                }
+
+                return await new Dwcp.Cost.Forecasts.CostForecastService(costs).ForecastAsync(
+                    filters,
+                    ctx.GetArgument<List<string>?>("periods") ?? ["30d", "60d", "90d"],
+                    ctx.GetArgument("costType", CostMeasure.Billed),
+                    scope,
+                    ctx.GetArgument<string?>("currency"),
+                    ctx.GetArgument("historyDays", 365),
+                    ctx.GetArgument("level", 95.0),
+                    ctx.CancellationToken);
+            }));
+
         Field<NonNullGraphType<DataRangeType>>("dataRange")
             .Description("First and last charge day visible to the caller, and the row count.")
             .ResolveAsync(async ctx => await Guard(() => ctx.RequestServices!.GetRequiredService<CostQueryService>()

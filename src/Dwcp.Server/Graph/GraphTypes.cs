@@ -165,3 +165,50 @@ public sealed class TagCoverageType : ObjectGraphType<TagCoverage>
         Field<NonNullGraphType<LongGraphType>>("totalRows").Resolve(c => c.Source.TotalRows);
     }
 }
+
+public sealed class CostForecastType : ObjectGraphType<Dwcp.Cost.Forecasts.PeriodForecast>
+{
+    public CostForecastType()
+    {
+        Name = "CostForecast";
+        Description = "The product guide's CostForecast: the sum of daily cost over the period, forecast from the daily history.";
+        Field<NonNullGraphType<StringGraphType>>("period").Resolve(c => c.Source.Period);
+        Field<NonNullGraphType<StringGraphType>>("currency").Resolve(c => c.Source.Currency);
+        Field<NonNullGraphType<DecimalGraphType>>("currentCost").Description("Cost of the last `period` days of history.").Resolve(c => c.Source.Forecast.CurrentCost);
+        Field<NonNullGraphType<DecimalGraphType>>("predictedCost").Description("Sum of the forecast means over the period.").Resolve(c => c.Source.Forecast.PredictedCost);
+        Field<NonNullGraphType<DecimalGraphType>>("confidenceLower").Description("Lower bound of the period's sum at `level`.").Resolve(c => c.Source.Forecast.LowerBound);
+        Field<NonNullGraphType<DecimalGraphType>>("confidenceUpper").Description("Upper bound of the period's sum at `level`.").Resolve(c => c.Source.Forecast.UpperBound);
+        Field<NonNullGraphType<FloatGraphType>>("level").Resolve(c => c.Source.Forecast.Level);
+        Field<NonNullGraphType<StringGraphType>>("trend").Description("increasing, decreasing or stable.").Resolve(c => c.Source.Forecast.Trend.ToString().ToLowerInvariant());
+        Field<NonNullGraphType<SeasonalityType>>("seasonality").Resolve(c => c.Source.Forecast);
+        Field<FloatGraphType>("accuracyScore").Description("1 − WAPE of a rolling-origin backtest at the same horizon; null when the history is too short (see accuracyUnavailableReason).").Resolve(c => c.Source.Forecast.AccuracyScore);
+        Field<StringGraphType>("accuracyUnavailableReason").Resolve(c => c.Source.Forecast.AccuracyUnavailableReason);
+        Field<NonNullGraphType<StringGraphType>>("model").Resolve(c => c.Source.Forecast.Model);
+        Field<NonNullGraphType<StringGraphType>>("historyFrom").Resolve(c => c.Source.HistoryFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        Field<NonNullGraphType<StringGraphType>>("historyTo").Resolve(c => c.Source.HistoryTo.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<DailyForecastType>>>>("daily").Resolve(c => c.Source.Forecast.Daily);
+    }
+}
+
+public sealed class SeasonalityType : ObjectGraphType<Dwcp.Forecasting.Cost.CostForecast>
+{
+    public SeasonalityType()
+    {
+        Name = "Seasonality";
+        Description = "Seasonal strength in [0, 1] (1 − Var(remainder) / Var(season + remainder)).";
+        Field<NonNullGraphType<FloatGraphType>>("weekly").Resolve(c => c.Source.WeeklySeasonality);
+        Field<NonNullGraphType<FloatGraphType>>("monthly").Resolve(c => c.Source.MonthlySeasonality);
+    }
+}
+
+public sealed class DailyForecastType : ObjectGraphType<Dwcp.Forecasting.Cost.DailyCostForecast>
+{
+    public DailyForecastType()
+    {
+        Name = "DailyForecast";
+        Field<NonNullGraphType<StringGraphType>>("date").Resolve(c => c.Source.Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        Field<NonNullGraphType<DecimalGraphType>>("mean").Resolve(c => c.Source.Mean);
+        Field<NonNullGraphType<DecimalGraphType>>("lower").Resolve(c => c.Source.Lower);
+        Field<NonNullGraphType<DecimalGraphType>>("upper").Resolve(c => c.Source.Upper);
+    }
+}
