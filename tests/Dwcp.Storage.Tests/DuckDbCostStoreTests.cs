@@ -28,7 +28,7 @@ public sealed class DuckDbCostStoreTests : CostStoreContract
     }
 
     [Fact]
-    public async Task A_load_of_many_staged_chunks_holds_every_row_once_and_leaves_no_staging_files()
+    public async Task A_load_committed_in_many_appender_parts_holds_every_row_once()
     {
         var store = (DuckDbCostStore)Store;
         store.ChunkRows = 7;
@@ -38,11 +38,10 @@ public sealed class DuckDbCostStoreTests : CostStoreContract
         var back = await Store.ReadRowsAsync(Jan1, Jan1.AddDays(30), []).ToListAsync();
         Assert.Equal(rows.Select(r => r.ServiceName).Order(StringComparer.Ordinal), back.Select(r => r.ServiceName).Order(StringComparer.Ordinal));
         Assert.Equal(rows.Sum(r => r.BilledCost!.Value), back.Sum(r => r.BilledCost!.Value));
-        Assert.Empty(Directory.GetFiles(store.StagingDirectory));
     }
 
     [Fact]
-    public async Task An_aborted_multi_chunk_load_leaves_no_rows_and_no_staging_files()
+    public async Task An_aborted_load_of_several_appender_parts_leaves_no_rows()
     {
         var store = (DuckDbCostStore)Store;
         store.ChunkRows = 5;
@@ -57,7 +56,6 @@ public sealed class DuckDbCostStoreTests : CostStoreContract
         }
 
         Assert.Equal(0, (await Store.GetInfoAsync()).VisibleRows);
-        Assert.Empty(Directory.GetFiles(store.StagingDirectory));
         Assert.Empty(await Store.ReadRowsAsync(Jan1, Jan1, []).ToListAsync());
     }
 

@@ -23,22 +23,17 @@ public sealed class DuckDbCostStore : ICostStore
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly string _location;
-    private readonly string _stagingDir;
     private int _schemaVersion;
 
-    private DuckDbCostStore(DuckDBConnection root, string location, TimeProvider time, string stagingDir)
+    private DuckDbCostStore(DuckDBConnection root, string location, TimeProvider time)
     {
         _root = root;
         _location = location;
         _time = time;
-        _stagingDir = stagingDir;
     }
 
-    /// <summary>The folder where loads stage their chunks (<c>staging/</c> beside the database file; emptied at start-up).</summary>
-    internal string StagingDirectory => _stagingDir;
-
-    /// <summary>Rows per staged chunk of a load (tests lower it to exercise several chunks).</summary>
-    internal int ChunkRows { get; set; } = DuckDbLoadSession.DefaultChunkRows;
+    /// <summary>Rows a load appends between commits of its appender (tests lower it to exercise several commits).</summary>
+    internal int ChunkRows { get; set; } = DuckDbLoadSession.DefaultFlushRows;
 
     /// <inheritdoc />
     public string Backend => "duckdb";
@@ -63,7 +58,7 @@ public sealed class DuckDbCostStore : ICostStore
                 "Stop that process, or run this command against the server that holds it.", ex);
         }
 
-        var store = new DuckDbCostStore(connection, path, time, Path.Combine(Path.GetDirectoryName(path)!, "staging"));
+        var store = new DuckDbCostStore(connection, path, time);
         try
         {
             // Bound DuckDB's buffer pool so that a large import or query spills to disk instead of growing the
@@ -87,7 +82,7 @@ public sealed class DuckDbCostStore : ICostStore
         time ??= TimeProvider.System;
         var connection = new DuckDBConnection("Data Source=:memory:");
         connection.Open();
-        var store = new DuckDbCostStore(connection, ":memory:", time, Path.Combine(Path.GetTempPath(), $"dwcp-staging-{Guid.NewGuid():N}"));
+        var store = new DuckDbCostStore(connection, ":memory:", time);
         store._schemaVersion = DuckDbSchema.Migrate(connection, time.GetUtcNow().UtcDateTime);
         return store;
     }
@@ -139,8 +134,7 @@ public sealed class DuckDbCostStore : ICostStore
             DuckDbSchema.Execute(c, "INSERT INTO loads (load_id, status, description, started_at) VALUES ($l, 'staging', $d, $t)",
                 ("l", id), ("d", request.Description), ("t", _time.GetUtcNow().UtcDateTime));
 
-            Directory.CreateDirectory(_stagingDir);
-            return new DuckDbLoadSession(this, c, id, _time, _stagingDir, ChunkRows);
+            return new DuckDbLoadSession(this, c, id, _time, ChunkRows);
         }
         catch
         {
@@ -277,22 +271,12 @@ public sealed class DuckDbCostStore : ICostStore
     {
         _root.Dispose();
         _writer.Dispose();
-        if (_location == ":memory:" && Directory.Exists(_stagingDir))
-        {
-            Directory.Delete(_stagingDir, recursive: true);
-        }
-
         return ValueTask.CompletedTask;
     }
 
     /// <summary>Removes rows of loads that never committed and rows superseded by a newer version (a crash between publish and clean-up).</summary>
     private void Recover()
     {
-        if (Directory.Exists(_stagingDir))
-        {
-            Directory.Delete(_stagingDir, recursive: true);
-        }
-
         using var c = Connect();
         DuckDbSchema.Execute(c, "DELETE FROM cost_rows WHERE load_id IN (SELECT load_id FROM loads WHERE status <> 'committed')");
         DuckDbSchema.Execute(c, "UPDATE loads SET status = 'aborted' WHERE status = 'staging'");

@@ -4,38 +4,35 @@ using DuckDB.NET.Data;
 namespace Dwcp.Storage.DuckDb;
 
 /// <summary>
-/// One delivery, staged in chunks: rows are written to a typed CSV file (<see cref="DuckDbStagingFile"/>) and every
-/// chunk-size rows the chunk is inserted by DuckDB's native reader on a background task while the caller
-/// reads and validates the next chunk (at most one chunk in flight, so memory stays bounded). Rows carry the load id
-/// and stay invisible (the <c>visible_cost_rows</c> view joins on <c>partition_versions</c>) until
-/// <see cref="CommitAsync"/> repoints every pair the load holds in a single transaction.
+/// One delivery written through DuckDB's appender (one appender: two on 2 cores were measured slower and used more
+/// memory, see bench/README.md). Rows carry the load id and stay invisible (the
+/// <c>visible_cost_rows</c> view joins on <c>partition_versions</c>) until <see cref="CommitAsync"/> repoints every pair
+/// the load holds in a single transaction.
 /// </summary>
 internal sealed class DuckDbLoadSession : ILoadSession
 {
-    /// <summary>Default rows per staged chunk (about 65 MB of CSV for a 59-column FOCUS row).</summary>
-    internal const int DefaultChunkRows = 100_000;
-
     private readonly DuckDbCostStore _store;
     private readonly DuckDBConnection _connection;
     private readonly TimeProvider _time;
-    private readonly string _stagingDir;
-    private readonly int _chunkRows;
     private readonly Dictionary<(string Account, DateTime Period), (long Rows, decimal Billed)> _pairs = [];
     private readonly List<(string Path, string Sha, long Rows)> _files = [];
+    /// <summary>Default rows appended before they are committed to disk (bounds transaction-local memory).</summary>
+    internal const int DefaultFlushRows = 100_000;
 
-    private DuckDbStagingFile? _chunk;
-    private Task _inFlight = Task.CompletedTask;
-    private int _chunkNumber;
+    private readonly int _flushRows;
+
+    private DuckDBAppender? _appender;
+    private int _sinceFlush;
     private bool _finished;
 
-    public DuckDbLoadSession(DuckDbCostStore store, DuckDBConnection connection, long loadId, TimeProvider time, string stagingDir, int chunkRows)
+    public DuckDbLoadSession(DuckDbCostStore store, DuckDBConnection connection, long loadId, TimeProvider time, int flushRows = DefaultFlushRows)
     {
-        _chunkRows = chunkRows;
+        _flushRows = flushRows;
         _store = store;
         _connection = connection;
         _time = time;
-        _stagingDir = stagingDir;
         LoadId = loadId;
+        _appender = connection.CreateAppender("cost_rows");
     }
 
     public long LoadId { get; }
@@ -47,16 +44,20 @@ internal sealed class DuckDbLoadSession : ILoadSession
     public void Append(FocusRow row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        ObjectDisposedException.ThrowIf(_finished, this);
+        ObjectDisposedException.ThrowIf(_finished || _appender is null, this);
         var account = row.BillingAccountId ?? throw new StoreException($"Row at {row.SourceFile}:{row.SourceLine} has no BillingAccountId.");
         var period = row.BillingPeriodStart ?? throw new StoreException($"Row at {row.SourceFile}:{row.SourceLine} has no BillingPeriodStart.");
-        _ = row.ChargePeriodStart ?? throw new StoreException($"Row at {row.SourceFile}:{row.SourceLine} has no ChargePeriodStart.");
+        var chargeStart = row.ChargePeriodStart ?? throw new StoreException($"Row at {row.SourceFile}:{row.SourceLine} has no ChargePeriodStart.");
 
-        _chunk ??= new DuckDbStagingFile(Path.Combine(_stagingDir, $"load{LoadId}-chunk{++_chunkNumber}.csv"));
-        _chunk.Write(row, LoadId, RowCount);
-        if (_chunk.Rows >= _chunkRows)
+        DuckDbRowAppender.Append(_appender, row, LoadId, RowCount);
+        if (++_sinceFlush >= _flushRows)
         {
-            Flush(background: true);
+            // Commit this part so the appender's transaction-local storage does not grow with the load. The rows
+            // stay invisible until CommitAsync publishes the load.
+            _appender.Close();
+            _appender.Dispose();
+            _appender = _connection.CreateAppender("cost_rows");
+            _sinceFlush = 0;
         }
 
         RowCount++;
@@ -65,44 +66,10 @@ internal sealed class DuckDbLoadSession : ILoadSession
         _pairs[key] = (agg.Rows + 1, agg.Billed + (row.BilledCost ?? 0m));
     }
 
-    /// <summary>Hands the current chunk to DuckDB, after the one in flight (if any) has finished.</summary>
-    private void Flush(bool background)
-    {
-        var chunk = _chunk;
-        _chunk = null;
-        _inFlight.GetAwaiter().GetResult();
-        if (chunk is null)
-        {
-            return;
-        }
-
-        chunk.Complete();
-        _inFlight = background ? Task.Run(() => Insert(chunk)) : Task.CompletedTask;
-        if (!background)
-        {
-            Insert(chunk);
-        }
-    }
-
-    private void Insert(DuckDbStagingFile chunk)
-    {
-        using (chunk)
-        {
-            try
-            {
-                Exec(DuckDbStagingFile.InsertSql, ("path", chunk.Path));
-            }
-            catch (DuckDB.NET.Data.DuckDBException ex)
-            {
-                throw new StoreException($"DuckDB could not insert staged chunk {chunk.Path} of load {LoadId}: {ex.Message}", ex);
-            }
-        }
-    }
-
     public Task<LoadSummary> CommitAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
-        Flush(background: false);
+        CloseAppender();
         cancellationToken.ThrowIfCancellationRequested();
         var now = _time.GetUtcNow().UtcDateTime;
         var published = new List<PartitionVersion>();
@@ -151,7 +118,7 @@ internal sealed class DuckDbLoadSession : ILoadSession
             return Task.CompletedTask;
         }
 
-        DiscardStaging();
+        CloseAppender();
         Exec("DELETE FROM cost_rows WHERE load_id = $l", ("l", LoadId));
         Exec("UPDATE loads SET status = 'aborted' WHERE load_id = $l", ("l", LoadId));
         Finish();
@@ -166,18 +133,12 @@ internal sealed class DuckDbLoadSession : ILoadSession
         }
     }
 
-    private void DiscardStaging()
+    private void CloseAppender()
     {
-        _chunk?.Dispose();
-        _chunk = null;
-        try
-        {
-            _inFlight.GetAwaiter().GetResult();
-        }
-        catch (StoreException)
-        {
-            // The load is being aborted; the failed chunk's rows (if any) are deleted with the load's.
-        }
+        var appender = _appender;
+        _appender = null;
+        appender?.Close();
+        appender?.Dispose();
     }
 
     private void Finish()
