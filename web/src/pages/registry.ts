@@ -32,6 +32,7 @@ export interface PageDefinition {
 
 export const PAGES: readonly PageDefinition[] = [
   { path: '/overview', title: 'Cost overview', load: () => import('./overview/overview-page') },
+  { path: '/forecast', title: 'Forecast', load: () => import('./forecast/forecast-page') },
 ];
 
 export const DEFAULT_PATH = '/overview';
