@@ -2,9 +2,19 @@
 # Runs a benchmark on demand (never part of ./test.sh) and writes its result table to bench/results/.
 #   ./bench.sh ingest [--rows N]          FOCUS import with full validation vs DuckDB's own read_csv (default 1,000,000 rows)
 #   ./bench.sh ingest-memory [--rows N]   peak RSS of our import (default 2,000,000 rows; goal < 500 MB)
+#   ./bench.sh forecast-eval [...]         forecast accuracy vs Naive1/sNaive/Naive2/Theta (bench/Dwcp.Bench.Forecast eval)
+#   ./bench.sh forecast-speed [...]        series/s per model and for the ensemble (bench/Dwcp.Bench.Forecast speed)
+#   ./bench.sh nab [...]                   NAB scores of the online anomaly ensemble (bench/Dwcp.Bench.Nab)
+#   ./bench.sh streaming [--events N]      in-process engine vs a LINQ GroupBy baseline (bench/Dwcp.Bench.Streaming)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 name="${1:-ingest}"; shift || true
+case "$name" in
+  forecast-eval) exec dotnet run -c Release --project "$ROOT/bench/Dwcp.Bench.Forecast" -- eval "$@" ;;
+  forecast-speed) exec dotnet run -c Release --project "$ROOT/bench/Dwcp.Bench.Forecast" -- speed "$@" ;;
+  nab) exec dotnet run -c Release --project "$ROOT/bench/Dwcp.Bench.Nab" -- "$@" ;;
+  streaming) exec dotnet run -c Release --project "$ROOT/bench/Dwcp.Bench.Streaming" -- "$@" ;;
+esac
 if [ "$name" = "ingest-memory" ] && [[ " $* " != *" --rows "* ]]; then set -- --rows 2000000 "$@"; fi
 dotnet build "$ROOT/bench/Dwcp.Bench/Dwcp.Bench.csproj" -c Release --nologo -v quiet -clp:ErrorsOnly -p:DwcpSkipWeb=true
 exec dotnet "$ROOT/bench/Dwcp.Bench/bin/Release/net10.0/Dwcp.Bench.dll" "$name" "$@"

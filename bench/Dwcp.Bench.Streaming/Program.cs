@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Loggers;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Dwcp.Bench.Streaming;
+using Dwcp.Streaming;
+
+// dotnet run -c Release --project bench/Dwcp.Bench.Streaming [-- --events N] [--skip-bdn]
+var count = args.SkipWhile(a => a != "--events").Skip(1).Select(int.Parse).FirstOrDefault(300_000);
+var skipBdn = args.Contains("--skip-bdn");
+const int EventMinutes = 30;
+var inv = CultureInfo.InvariantCulture;
+var now = DateTimeOffset.UtcNow;
+var events = BenchData.Generate(count, now, TimeSpan.FromMinutes(EventMinutes));
+var unique = events.DistinctBy(e => e.EventId).Count();
+Console.WriteLine($"{count:N0} events ({unique:N0} unique), {BenchData.Resources:N0} resources, {BenchData.MetricsPerEvent} metrics/event, windows 1/5/15 min");
+
+if (args.Contains("--alloc-profile-hot"))
+{
+    // The BenchmarkDotNet hot-path scenario, with allocations sampled by type during the measured part only.
+    var minute = new DateTimeOffset((now - TimeSpan.FromHours(2)).UtcTicks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour, TimeSpan.Zero);
+    var hot = BenchData.Generate(200_000, now, TimeSpan.FromSeconds(50), seed: 7, idPrefix: "hot", from: minute);
+    await using var engine = new RealtimeEngine(BenchData.EngineConfig(Environment.ProcessorCount), new FrozenClock(now));
+    await engine.StartAsync();
+    for (var i = 0; i < 150_000; i += 1000)
+    {
+        await engine.TryAcceptAsync(new ArraySegment<StreamEvent>(hot, i, 1000));
+    }
+
+    await engine.DrainAsync();
+    using var profiler = new AllocationProfiler();
+    var before = GC.GetTotalAllocatedBytes(precise: true);
+    for (var i = 150_000; i < 200_000; i += 1000)
+    {
+        await engine.TryAcceptAsync(new ArraySegment<StreamEvent>(hot, i, 1000));
+    }
+
+    await engine.DrainAsync();
+    Console.WriteLine($"hot path: {(GC.GetTotalAllocatedBytes(precise: true) - before) / 50_000.0:F1} B/event");
+    foreach (var (type, bytes) in profiler.BytesByType.OrderByDescending(kv => kv.Value).Take(10))
+    {
+        Console.WriteLine($"  {bytes / 50_000.0,8:F1} B/event  {type}");
+    }
+
+    return;
+}
+
+if (args.Contains("--alloc-profile"))
+{
+    using var profiler = new AllocationProfiler();
+    var run = await RunEngineAsync(events, now, Environment.ProcessorCount, null);
+    Console.WriteLine($"engine: {run.Seconds:F3} s, {run.AllocatedBytesPerEvent:F1} B/event");
+    foreach (var (type, bytes) in profiler.BytesByType.OrderByDescending(kv => kv.Value).Take(15))
+    {
+        Console.WriteLine($"  {bytes / (double)count,8:F1} B/event  {type}");
+    }
+
+    return;
+}
+
+var engineRuns = new List<EngineRun>();
+var baselineRuns = new List<double>();
+for (var round = 0; round < 3; round++)
+{
+    engineRuns.Add(await RunEngineAsync(events, now, Environment.ProcessorCount, null));
+    Console.WriteLine($"  engine   run {round + 1}: {engineRuns[^1].Seconds:F3} s, {engineRuns[^1].AllocatedBytesPerEvent:F1} B/event, {engineRuns[^1].Counted:N0} counted");
+    baselineRuns.Add(RunBaseline(events));
+    Console.WriteLine($"  baseline run {round + 1}: {baselineRuns[^1]:F3} s");
+}
+
+var walDirectory = Path.Combine(Path.GetTempPath(), "dwcp-bench-wal-" + Guid.NewGuid().ToString("N"));
+var walRun = await RunEngineAsync(events, now, Environment.ProcessorCount, walDirectory);
+Directory.Delete(walDirectory, recursive: true);
+Console.WriteLine($"  engine with WAL (fsync per 5,000-event batch): {walRun.Seconds:F3} s");
+
+var best = engineRuns.MinBy(r => r.Seconds)!;
+var bestBaseline = baselineRuns.Min();
+if (engineRuns.Any(r => r.Counted != unique) || walRun.Counted != unique)
+{
+    throw new InvalidOperationException($"engine counted {string.Join("/", engineRuns.Select(r => r.Counted))} events, expected {unique}");
+}
+
+var bdnRows = new List<string>();
+if (!skipBdn)
+{
+    var config = ManualConfig.CreateEmpty()
+        .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(6)
+            .WithInvocationCount(1).WithUnrollFactor(1))
+        .AddDiagnoser(MemoryDiagnoser.Default)
+        .AddLogger(ConsoleLogger.Default)
+        .AddColumnProvider(BenchmarkDotNet.Columns.DefaultColumnProviders.Instance)
+        .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "dwcp-bdn-streaming"));
+    var summary = BenchmarkRunner.Run<AllocationBenchmark>(config);
+    foreach (var report in summary.Reports)
+    {
+        var bytes = Convert.ToDouble((object?)report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? double.NaN, inv);
+        var nanos = report.ResultStatistics?.Mean ?? double.NaN;
+        bdnRows.Add($"| {report.BenchmarkCase.Parameters["Parallelism"]} | {nanos:F0} ns | {1e9 / nanos:N0} | {bytes:F1} B |");
+    }
+}
+
+var root = FindRoot();
+var stamp = now.ToString("yyyyMMdd-HHmm", inv);
+var path = Path.Combine(root, "bench", "results", $"streaming-inprocess-{stamp}.md");
+var text = new StringBuilder();
+text.AppendLine(CultureInfo.InvariantCulture, $"# Streaming engine, in-process — {now:yyyy-MM-dd HH:mm} UTC");
+text.AppendLine();
+text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {CpuModel()}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}. Shared machine: compare ratios, not absolute numbers.");
+text.AppendLine();
+text.AppendLine(CultureInfo.InvariantCulture, $"Data: {count:N0} events ({unique:N0} unique ids, 2% re-sent), {BenchData.Resources:N0} resources, {BenchData.MetricsPerEvent} metrics per event, {EventMinutes} minutes of event time, ±2 s disorder. Engine: windows 1/5/15 min, group by provider/region/service/account (2,400 series), DDSketch α = 1%, duplicate detection on, batches of 5,000, ParallelismFactor {Environment.ProcessorCount}, no WAL unless stated. Time = first accept until every event is applied and all windows are materialised as results. Best of 3, interleaved.");
+text.AppendLine();
+text.AppendLine("| run | time | events/s | allocated per event (whole run, all threads) |");
+text.AppendLine("|---|---|---|---|");
+text.AppendLine(CultureInfo.InvariantCulture, $"| engine (in memory) | {best.Seconds:F3} s | {count / best.Seconds:N0} | {best.AllocatedBytesPerEvent:F1} B |");
+text.AppendLine(CultureInfo.InvariantCulture, $"| engine with WAL (fsync per batch) | {walRun.Seconds:F3} s | {count / walRun.Seconds:N0} | {walRun.AllocatedBytesPerEvent:F1} B |");
+text.AppendLine(CultureInfo.InvariantCulture, $"| naive LINQ GroupBy baseline (same aggregates, exact quantiles) | {bestBaseline:F3} s | {count / bestBaseline:N0} | — |");
+text.AppendLine(CultureInfo.InvariantCulture, $"| **ratio engine / baseline** | | **{bestBaseline / best.Seconds:F1}×** | |");
+text.AppendLine();
+text.AppendLine(CultureInfo.InvariantCulture, $"All runs: engine {string.Join(", ", engineRuns.Select(r => r.Seconds.ToString("F3", inv)))} s; baseline {string.Join(", ", baselineRuns.Select(s => s.ToString("F3", inv)))} s. Mean accept→queryable latency per batch (best run): {best.MeanLatencyMs:F1} ms.");
+if (bdnRows.Count > 0)
+{
+    text.AppendLine();
+    text.AppendLine(CultureInfo.InvariantCulture, $"BenchmarkDotNet `[MemoryDiagnoser]`, per-event hot path in steady state (accept → dedup → watermark → partition → window update; windows and series already open, all events in one 1-minute window, {AllocationBenchmark.EventsPerInvoke:N0} events per operation after {AllocationBenchmark.WarmUpEvents:N0} warm-up events, batches of 1,000, fresh engine per iteration):");
+    text.AppendLine();
+    text.AppendLine("| ParallelismFactor | time per event | events/s | allocated per event |");
+    text.AppendLine("|---|---|---|---|");
+    bdnRows.ForEach(r => text.AppendLine(r));
+}
+
+File.WriteAllText(path, text.ToString());
+Console.WriteLine(text);
+Console.WriteLine("written " + path);
+return;
+
+static async Task<EngineRun> RunEngineAsync(StreamEvent[] events, DateTimeOffset now, int parallelism, string? dataDirectory)
+{
+    const int Batch = 5_000;
+    var sink = new CountingSink();
+    var config = BenchData.EngineConfig(parallelism);
+    config = new StreamingConfig
+    {
+        BufferSize = config.BufferSize,
+        ParallelismFactor = config.ParallelismFactor,
+        ClosedWindowHistory = config.ClosedWindowHistory,
+        DataDirectory = dataDirectory,
+        CheckpointEveryEvents = 0,
+    };
+    // A frozen wall clock: the watermark moves with event time only, so the final count is not raced by timer closes.
+    var engine = new RealtimeEngine(config, new FrozenClock(now), sink);
+    await engine.StartAsync();
+    GC.Collect();
+    var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+    var watch = Stopwatch.StartNew();
+    for (var i = 0; i < events.Length; i += Batch)
+    {
+        var segment = new ArraySegment<StreamEvent>(events, i, Math.Min(Batch, events.Length - i));
+        while ((await engine.TryAcceptAsync(segment)).Status == AcceptStatus.BufferFull)
+        {
+            await Task.Delay(1);
+        }
+    }
+
+    await engine.DrainAsync();
+    var open = engine.QueryOpenWindows();
+    watch.Stop();
+    var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+    var metrics = engine.GetMetrics();
+    var counted = sink.OneMinuteEvents + open.Where(r => r.Size == TimeSpan.FromMinutes(1)).Sum(r => r.EventCount);
+    var latency = metrics.AcceptToQueryableLatency;
+    await engine.DisposeAsync();
+    return new EngineRun(watch.Elapsed.TotalSeconds, (double)allocated / events.Length, counted, latency.SumSeconds * 1000 / Math.Max(1, latency.Count));
+}
+
+static double RunBaseline(StreamEvent[] events)
+{
+    GC.Collect();
+    var watch = Stopwatch.StartNew();
+    var rows = NaiveBaseline.Compute(events, [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15)]);
+    watch.Stop();
+    GC.KeepAlive(rows);
+    return watch.Elapsed.TotalSeconds;
+}
+
+static string FindRoot()
+{
+    var dir = new DirectoryInfo(AppContext.BaseDirectory);
+    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "global.json")))
+    {
+        dir = dir.Parent;
+    }
+
+    return dir?.FullName ?? Directory.GetCurrentDirectory();
+}
+
+static string CpuModel()
+{
+    try
+    {
+        return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? RuntimeInformation.ProcessArchitecture.ToString();
+    }
+    catch (IOException)
+    {
+        return RuntimeInformation.ProcessArchitecture.ToString();
+    }
+}
+
+/// <summary>Wall clock fixed at one instant; timestamps (for latency) stay real.</summary>
+internal sealed class FrozenClock(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
+}
+
+internal sealed record EngineRun(double Seconds, double AllocatedBytesPerEvent, long Counted, double MeanLatencyMs);
+
+internal sealed class CountingSink : IWindowSink
+{
+    private long _oneMinute;
+
+    public long OneMinuteEvents => Interlocked.Read(ref _oneMinute);
+
+    public ValueTask WriteAsync(IReadOnlyList<WindowResult> results, CancellationToken cancellationToken)
+    {
+        foreach (var r in results)
+        {
+            if (r.Size == TimeSpan.FromMinutes(1))
+            {
+                Interlocked.Add(ref _oneMinute, r.EventCount);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

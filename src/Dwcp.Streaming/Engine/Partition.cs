@@ -1,0 +1,167 @@
+using System.Numerics;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Dwcp.Streaming.Windows;
+
+namespace Dwcp.Streaming.Engine;
+
+/// <summary>An event routed to a partition, with the watermark it must respect (windows ending at or before it are closed).</summary>
+internal readonly record struct QueuedEvent(StreamEvent Event, HashedKey Key, long HorizonTicks);
+
+/// <summary>Counts partitions still applying a batch; the last one records the accept → queryable latency.</summary>
+internal sealed class BatchToken(long startTimestamp, int partitions)
+{
+    private int _remaining = partitions;
+
+    public long StartTimestamp { get; } = startTimestamp;
+
+    public bool PartitionDone() => Interlocked.Decrement(ref _remaining) == 0;
+}
+
+/// <summary>Work for a partition: events (pooled array), then a watermark; or a barrier.</summary>
+internal sealed class WorkItem
+{
+    public QueuedEvent[]? Events { get; init; }
+
+    public int Count { get; init; }
+
+    public WatermarkMarker Marker { get; init; }
+
+    public BatchToken? Token { get; init; }
+
+    public TaskCompletionSource? Barrier { get; init; }
+}
+
+/// <summary>One worker: owns a <see cref="WindowStore"/>, applies its queue in order, closes windows, emits them.</summary>
+internal sealed class Partition
+{
+    private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly EngineHost _host;
+    private readonly List<WindowResult> _results = [];
+    private readonly List<long> _closedEnds = [];
+    private readonly System.Collections.Concurrent.ConcurrentQueue<QueuedEvent[]> _freeArrays = new();
+    private Task _loop = Task.CompletedTask;
+
+    public Partition(int index, WindowSpec[] specs, EngineHost host)
+    {
+        Index = index;
+        _host = host;
+        Store = new WindowStore(specs, host.Config, host.Counters);
+    }
+
+    public int Index { get; }
+
+    public WindowStore Store { get; }
+
+    public Lock Lock { get; } = new();
+
+    public void Start() => _loop = Task.Run(RunAsync);
+
+    public void Enqueue(WorkItem item) => _queue.Writer.TryWrite(item);
+
+    /// <summary>An array for at least <paramref name="minimum"/> queued events, reused once the worker is done with it.</summary>
+    public QueuedEvent[] RentArray(int minimum)
+    {
+        for (var tries = _freeArrays.Count; tries > 0 && _freeArrays.TryDequeue(out var array); tries--)
+        {
+            if (array.Length >= minimum)
+            {
+                return array;
+            }
+
+            _freeArrays.Enqueue(array); // too small for this batch; keep it for smaller ones
+        }
+
+        return new QueuedEvent[Math.Max(256, (int)BitOperations.RoundUpToPowerOf2((uint)minimum))];
+    }
+
+    public async Task StopAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+    }
+
+    private async Task RunAsync()
+    {
+        await foreach (var item in _queue.Reader.ReadAllAsync())
+        {
+            try
+            {
+                await _host.WhenNotPaused();
+                await ProcessAsync(item);
+            }
+#pragma warning disable CA1031 // a worker fault is kept and rethrown to every later caller of the engine
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                _host.Fault(ex);
+            }
+            finally
+            {
+                item.Barrier?.TrySetResult();
+            }
+        }
+    }
+
+    private async Task ProcessAsync(WorkItem item)
+    {
+        var aggregations = _host.Aggregations;
+        var started = Stopwatch.GetTimestamp();
+        lock (Lock)
+        {
+            if (item.Events is { } events)
+            {
+                for (var i = 0; i < item.Count; i++)
+                {
+                    ref readonly var queued = ref events[i];
+                    Store.Apply(queued.Event, queued.Key, queued.HorizonTicks, aggregations);
+                }
+
+                Array.Clear(events, 0, item.Count);
+                if (_freeArrays.Count < 64)
+                {
+                    _freeArrays.Enqueue(events);
+                }
+            }
+
+            if (item.Barrier is null)
+            {
+                Store.CloseUpTo(item.Marker.Watermark, aggregations, _results, _closedEnds);
+            }
+        }
+
+        if (item.Count > 0)
+        {
+            _host.RecordApplyCost(Stopwatch.GetElapsedTime(started), item.Count);
+            _host.EventsApplied(item.Count);
+        }
+
+        if (item.Token is { } token && token.PartitionDone())
+        {
+            _host.Latency.Observe(_host.Clock.GetElapsedTime(token.StartTimestamp));
+        }
+
+        if (_closedEnds.Count > 0)
+        {
+            var emittedAt = _host.Clock.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+            var allowed = TimeSpan.FromMilliseconds(_host.Config.MaxLatencyMs).Ticks;
+            foreach (var end in _closedEnds)
+            {
+                if (emittedAt - item.Marker.PassedAt(end) > allowed)
+                {
+                    _host.Counters.Increment(ref _host.Counters.LatencyPromiseBroken);
+                }
+            }
+
+            _host.Counters.Add(ref _host.Counters.WindowsClosed, _closedEnds.Count);
+            _host.Counters.Add(ref _host.Counters.WindowResultsEmitted, _results.Count);
+            _closedEnds.Clear();
+            if (_results.Count > 0)
+            {
+                var batch = _results.ToArray();
+                _results.Clear();
+                await _host.Hub.PublishAsync(batch);
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace Dwcp.Streaming.Events;
+
+/// <summary>
+/// Thread-safe string pool for metric, dimension and tag names/values decoded from UTF-8, so that repeated names cost no
+/// allocation and compare by reference. Bounded: past <see cref="Capacity"/> entries new strings are returned unpooled.
+/// </summary>
+public sealed class NameInterner
+{
+    private readonly ConcurrentDictionary<string, string> _pool = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+    /// <summary>Creates a pool.</summary>
+    /// <param name="capacity">Most strings kept (default 1,000,000).</param>
+    public NameInterner(int capacity = 1_000_000)
+    {
+        Capacity = capacity;
+        _lookup = _pool.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>Most strings kept.</summary>
+    public int Capacity { get; }
+
+    /// <summary>Strings currently pooled.</summary>
+    public int Count => _pool.Count;
+
+    /// <summary>Returns the pooled string equal to <paramref name="chars"/>, adding it when there is room.</summary>
+    /// <param name="chars">Characters.</param>
+    /// <returns>The pooled (or a new) string.</returns>
+    public string Intern(ReadOnlySpan<char> chars)
+    {
+        if (chars.IsEmpty)
+        {
+            return "";
+        }
+
+        if (_lookup.TryGetValue(chars, out var found))
+        {
+            return found;
+        }
+
+        var text = chars.ToString();
+        return _pool.Count < Capacity ? _pool.GetOrAdd(text, text) : text;
+    }
+
+    /// <summary>Returns the pooled string for a string (pooling it when there is room).</summary>
+    /// <param name="text">Text.</param>
+    /// <returns>The pooled string.</returns>
+    public string Intern(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length == 0)
+        {
+            return "";
+        }
+
+        if (_pool.TryGetValue(text, out var found))
+        {
+            return found;
+        }
+
+        return _pool.Count < Capacity ? _pool.GetOrAdd(text, text) : text;
+    }
+
+    /// <summary>Decodes UTF-8 and interns the result; no allocation when the string is already pooled and short.</summary>
+    /// <param name="utf8">UTF-8 bytes (already unescaped).</param>
+    /// <returns>The pooled string.</returns>
+    public string InternUtf8(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length <= 256)
+        {
+            Span<char> buffer = stackalloc char[256];
+            var length = Encoding.UTF8.GetChars(utf8, buffer);
+            return Intern(buffer[..length]);
+        }
+
+        return Intern(Encoding.UTF8.GetString(utf8));
+    }
+}

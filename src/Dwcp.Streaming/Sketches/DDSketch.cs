@@ -1,0 +1,208 @@
+namespace Dwcp.Streaming.Sketches;
+
+/// <summary>
+/// DDSketch (Masson, Rim, Lee, VLDB 2019): a mergeable quantile sketch with relative accuracy α. Positive value x goes
+/// to bucket i = ⌈log_γ x⌉ with γ = (1+α)/(1−α); the bucket's estimate 2γ^i/(γ+1) is within α·x of every value in it,
+/// so any quantile estimate q̂ satisfies |q̂ − q| ≤ α·|q| as long as no bucket was collapsed. Negative values use a
+/// mirrored store; values with |x| below 1e-9 count as zero. Each store keeps at most <c>maxBuckets</c> buckets and
+/// collapses its lowest (smallest-magnitude) ones beyond that. Not thread-safe.
+/// </summary>
+public sealed class DDSketch
+{
+    /// <summary>Magnitudes below this are counted in the zero bucket.</summary>
+    public const double MinIndexableValue = 1e-9;
+
+    private readonly double _gamma;
+    private readonly double _multiplier; // 1 / ln γ
+    private readonly BucketStore _positive;
+    private readonly BucketStore _negative;
+    private long _zeroCount;
+
+    /// <summary>Creates an empty sketch.</summary>
+    /// <param name="relativeAccuracy">α in (0, 1); default 0.01.</param>
+    /// <param name="maxBuckets">Most buckets per sign; default 2048 (covers 1e-9 … 1e9 at α = 1%).</param>
+    public DDSketch(double relativeAccuracy = 0.01, int maxBuckets = 2048)
+    {
+        if (relativeAccuracy is <= 0 or >= 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(relativeAccuracy), relativeAccuracy, "The relative accuracy must be in (0, 1), e.g. 0.01.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBuckets, 16);
+        RelativeAccuracy = relativeAccuracy;
+        MaxBuckets = maxBuckets;
+        _gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy);
+        _multiplier = 1 / Math.Log(_gamma);
+        _positive = new BucketStore(maxBuckets);
+        _negative = new BucketStore(maxBuckets);
+    }
+
+    /// <summary>α: guaranteed relative error of quantile estimates.</summary>
+    public double RelativeAccuracy { get; }
+
+    /// <summary>Most buckets per sign.</summary>
+    public int MaxBuckets { get; }
+
+    /// <summary>Values added.</summary>
+    public long Count { get; private set; }
+
+    /// <summary>Exact minimum (NaN when empty).</summary>
+    public double Min { get; private set; } = double.NaN;
+
+    /// <summary>Exact maximum (NaN when empty).</summary>
+    public double Max { get; private set; } = double.NaN;
+
+    /// <summary>Whether buckets were collapsed, so the lowest quantiles may exceed the α bound.</summary>
+    public bool IsCollapsed => _positive.Collapsed || _negative.Collapsed;
+
+    /// <summary>Approximate heap bytes held.</summary>
+    public long MemoryBytes => 96 + _positive.AllocatedBytes + _negative.AllocatedBytes;
+
+    /// <summary>Adds a finite value.</summary>
+    /// <param name="value">The value.</param>
+    public void Add(double value) => AddIndexed(value, IndexOf(value));
+
+    /// <summary>Bucket index of |value| (shared by sketches of the same α, so a caller can compute it once).</summary>
+    /// <param name="value">The value.</param>
+    /// <returns>The index (meaningless for |value| &lt; <see cref="MinIndexableValue"/>).</returns>
+    public int IndexOf(double value)
+    {
+        var magnitude = Math.Abs(value);
+        return magnitude < MinIndexableValue ? 0 : (int)Math.Ceiling(Math.Log(magnitude) * _multiplier);
+    }
+
+    /// <summary>Adds a value whose index was computed by <see cref="IndexOf"/> of a sketch with the same α.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="index">Its bucket index.</param>
+    public void AddIndexed(double value, int index)
+    {
+        if (value >= MinIndexableValue)
+        {
+            _positive.Add(index);
+        }
+        else if (value <= -MinIndexableValue)
+        {
+            _negative.Add(index);
+        }
+        else
+        {
+            _zeroCount++;
+        }
+
+        if (Count == 0)
+        {
+            Min = Max = value;
+        }
+        else
+        {
+            Min = Math.Min(Min, value);
+            Max = Math.Max(Max, value);
+        }
+
+        Count++;
+    }
+
+    /// <summary>Empties the sketch, keeping its buckets' memory for reuse.</summary>
+    public void Clear()
+    {
+        _positive.Clear();
+        _negative.Clear();
+        _zeroCount = 0;
+        Count = 0;
+        Min = Max = double.NaN;
+    }
+
+    /// <summary>Estimates the q-quantile: the value of rank ⌊q·(n−1)⌋ in sorted order, within α relative error.</summary>
+    /// <param name="q">Quantile in [0, 1].</param>
+    /// <returns>The estimate, or NaN when empty.</returns>
+    public double Quantile(double q)
+    {
+        if (q is < 0 or > 1 || double.IsNaN(q))
+        {
+            throw new ArgumentOutOfRangeException(nameof(q), q, "The quantile must be in [0, 1], e.g. 0.95.");
+        }
+
+        if (Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var rank = (long)Math.Floor(q * (Count - 1));
+        double estimate;
+        if (rank < _negative.Total)
+        {
+            estimate = -ValueOf(_negative.IndexAtRank(rank, descending: true)); // most negative first
+        }
+        else if (rank < _negative.Total + _zeroCount)
+        {
+            estimate = 0;
+        }
+        else
+        {
+            estimate = ValueOf(_positive.IndexAtRank(rank - _negative.Total - _zeroCount, descending: false));
+        }
+
+        return Math.Clamp(estimate, Min, Max);
+    }
+
+    /// <summary>Adds all values of another sketch with the same α (the result equals the sketch of the union).</summary>
+    /// <param name="other">Sketch to merge in.</param>
+    public void Merge(DDSketch other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (Math.Abs(other.RelativeAccuracy - RelativeAccuracy) > 1e-12)
+        {
+            throw new ArgumentException($"Cannot merge a sketch with α={other.RelativeAccuracy} into one with α={RelativeAccuracy}; use the same relative accuracy.", nameof(other));
+        }
+
+        if (other.Count == 0)
+        {
+            return;
+        }
+
+        _positive.MergeFrom(other._positive);
+        _negative.MergeFrom(other._negative);
+        _zeroCount += other._zeroCount;
+        Min = Count == 0 ? other.Min : Math.Min(Min, other.Min);
+        Max = Count == 0 ? other.Max : Math.Max(Max, other.Max);
+        Count += other.Count;
+    }
+
+    /// <summary>Whether two sketches hold identical buckets (used to check merge = union).</summary>
+    /// <param name="other">Other sketch.</param>
+    /// <returns>True when counts, extremes and every bucket are equal.</returns>
+    public bool HasSameBuckets(DDSketch other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (Count != other.Count || _zeroCount != other._zeroCount || !Min.Equals(other.Min) || !Max.Equals(other.Max))
+        {
+            return false;
+        }
+
+        return SameStore(_positive, other._positive) && SameStore(_negative, other._negative);
+    }
+
+    internal void Write(BinaryWriter writer)
+    {
+        writer.Write(Count);
+        writer.Write(Min);
+        writer.Write(Max);
+        writer.Write(_zeroCount);
+        _positive.Write(writer);
+        _negative.Write(writer);
+    }
+
+    internal void Read(BinaryReader reader)
+    {
+        Count = reader.ReadInt64();
+        Min = reader.ReadDouble();
+        Max = reader.ReadDouble();
+        _zeroCount = reader.ReadInt64();
+        _positive.Read(reader);
+        _negative.Read(reader);
+    }
+
+    private static bool SameStore(BucketStore a, BucketStore b) => a.Total == b.Total && a.Entries().SequenceEqual(b.Entries());
+
+    private double ValueOf(int index) => 2 * Math.Pow(_gamma, index) / (_gamma + 1);
+}
