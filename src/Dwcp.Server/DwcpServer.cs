@@ -50,6 +50,8 @@ public static class DwcpServer
         services.AddSingleton<Dwcp.Cost.Currency.IExchangeRateSource>(_ => new Dwcp.Cost.Currency.ExchangeRateStore(options.DataDir));
         services.AddSingleton(sp => new CostQueryService(sp.GetRequiredService<ICostStore>(), options.Query, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Dwcp.Cost.Currency.IExchangeRateSource>()));
         services.AddSingleton<ICallerScope>(new ConfiguredCallerScope(options.Scope));
+        services.AddSingleton<RealtimeEngineHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<RealtimeEngineHost>());
         services.AddSingleton<CostMetricsResolver>();
         services.AddGraphQL(b => b
             .AddSchema<DwcpSchema>()
@@ -67,6 +69,7 @@ public static class DwcpServer
         app.UseStaticFiles();
         app.MapDwcpGraphQL();
         app.MapDwcpApi();
+        app.MapDwcpEvents();
         app.MapGet("/health", HealthAsync);
         app.MapFallback("/api/{**rest}", (HttpContext http) => Results.Json(
             new { error = $"No API endpoint at {http.Request.Method} {http.Request.Path}. See docs/api.md." }, statusCode: StatusCodes.Status404NotFound));

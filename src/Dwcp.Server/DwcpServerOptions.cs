@@ -19,6 +19,9 @@ public sealed record DwcpServerOptions
     /// <summary>The ClickHouse store to use instead of the embedded DuckDB file, or null for DuckDB (<c>analytics.store</c>).</summary>
     public Dwcp.Storage.ClickHouse.ClickHouseStoreOptions? ClickHouse { get; init; }
 
+    /// <summary>The real-time engine's settings (<c>analytics.streaming</c>); its write-ahead log goes to <c>stream/</c> in the data folder.</summary>
+    public Dwcp.Streaming.StreamingConfig Streaming { get; init; } = new();
+
     /// <summary>Query limits.</summary>
     public CostQueryOptions Query { get; init; } = new();
 
@@ -43,6 +46,14 @@ public sealed record DwcpServerOptions
             Scope = c.ParseScope(),
             Query = new CostQueryOptions { QueryTimeout = c.Api.QueryTimeout, MaxResults = c.Api.MaxResults, TagPolicy = c.Tags.ToPolicy() },
             ConfigSources = loaded.Sources,
+            Streaming = new Dwcp.Streaming.StreamingConfig
+            {
+                WindowSizes = c.Streaming.WindowSizes,
+                BufferSize = c.Streaming.BufferSize,
+                MaxLatencyMs = c.Streaming.MaxLatencyMs,
+                AllowedLateness = c.Streaming.AllowedLateness,
+                ParallelismFactor = Math.Min(c.Streaming.Parallelism, Environment.ProcessorCount),
+            },
             ClickHouse = c.Store == AnalyticsStore.ClickHouse && c.ClickHouse.Url is { } url
                 ? new Dwcp.Storage.ClickHouse.ClickHouseStoreOptions
                 {

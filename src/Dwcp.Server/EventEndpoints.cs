@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text;
+using Dwcp.Streaming;
+using Microsoft.Extensions.Hosting;
+
+namespace Dwcp.Server;
+
+/// <summary>
+/// Owns the real-time engine: starts it with the host (replaying its write-ahead log), stops it (flush + checkpoint) and
+/// only then disposes it. The container does not dispose the engine itself, so a dispose never races a stop.
+/// </summary>
+internal sealed class RealtimeEngineHost(DwcpServerOptions options, TimeProvider time) : IHostedService
+{
+    public RealtimeEngine Engine { get; } = new(
+        new StreamingConfig
+        {
+            WindowSizes = options.Streaming.WindowSizes,
+            SlidingWindows = options.Streaming.SlidingWindows,
+            BufferSize = options.Streaming.BufferSize,
+            MaxLatencyMs = options.Streaming.MaxLatencyMs,
+            AllowedLateness = options.Streaming.AllowedLateness,
+            ParallelismFactor = options.Streaming.ParallelismFactor,
+            DataDirectory = options.Streaming.DataDirectory ?? Path.Combine(options.DataDir, "stream"),
+        },
+        time);
+
+    public async Task StartAsync(CancellationToken cancellationToken) => await Engine.StartAsync(cancellationToken);
+
+    private readonly object _gate = new();
+    private Task? _stopping;
+
+    /// <summary>Stops once; a second call (the host may stop twice, e.g. in tests) waits for the same stop.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return _stopping ??= StopOnceAsync(cancellationToken);
+        }
+    }
+
+    private async Task StopOnceAsync(CancellationToken cancellationToken)
+    {
+        await Engine.StopAsync(cancellationToken);
+        await Engine.DisposeAsync();
+    }
+}
+
+/// <summary><c>POST /api/v1/events</c> (NDJSON in) and <c>GET /metrics</c> (Prometheus text out). See docs/streaming.md.</summary>
+internal static class EventEndpoints
+{
+    /// <summary>The largest request body accepted (bigger: 413).</summary>
+    public const int MaxBodyBytes = 64 * 1024 * 1024;
+
+    public static void MapDwcpEvents(this WebApplication app)
+    {
+        app.MapPost("/api/v1/events", AcceptAsync);
+        app.MapGet("/metrics", Metrics);
+    }
+
+    private static async Task<IResult> AcceptAsync(HttpContext http, RealtimeEngineHost host)
+    {
+        var engine = host.Engine;
+        if (http.Request.ContentLength is > MaxBodyBytes)
+        {
+            return Results.Json(new ApiError("PAYLOAD_TOO_LARGE", $"The body is {http.Request.ContentLength:N0} bytes; the limit is {MaxBodyBytes:N0}. Send smaller batches."), statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        using var body = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(buffer, http.RequestAborted)) > 0)
+        {
+            if (body.Length + read > MaxBodyBytes)
+            {
+                return Results.Json(new ApiError("PAYLOAD_TOO_LARGE", $"The body exceeds {MaxBodyBytes:N0} bytes. Send smaller batches."), statusCode: StatusCodes.Status413PayloadTooLarge);
+            }
+
+            body.Write(buffer, 0, read);
+        }
+
+        BatchAcceptResult result;
+        try
+        {
+            result = await engine.TryAcceptNdjsonAsync(body.GetBuffer().AsMemory(0, (int)body.Length), http.RequestAborted);
+        }
+        catch (ArgumentException ex)
+        {
+            return Results.Json(new ApiError("PAYLOAD_TOO_LARGE", ex.Message + " Split the batch (at most streaming.buffer_size events)."), statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var payload = new
+        {
+            accepted = result.Accepted,
+            rejected = result.Rejected,
+            duplicates = result.Duplicates,
+            late = result.Late,
+            errors = result.Errors.Select(e => new { line = e.LineNumber, field = e.Field, message = e.Message }),
+        };
+        if (result.Status == AcceptStatus.BufferFull)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(result.RetryAfter.TotalSeconds));
+            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            return Results.Json(new { error = "BUFFER_FULL", message = $"The engine's input buffer is full; nothing of this batch was taken. Retry after {seconds} s." }, statusCode: StatusCodes.Status429TooManyRequests);
+        }
+
+        return Results.Json(payload, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static IResult Metrics(RealtimeEngineHost host)
+    {
+        var m = host.Engine.GetMetrics();
+        var sb = new StringBuilder();
+        void Counter(string name, string help, long value) =>
+            sb.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}\n");
+        void Gauge(string name, string help, double value) =>
+            sb.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n");
+        Counter("dwcp_events_accepted_total", "Events accepted (durable in the write-ahead log).", m.Accepted);
+        Counter("dwcp_events_rejected_total", "Events rejected with a per-line error.", m.Rejected);
+        Counter("dwcp_events_duplicate_total", "Events dropped as duplicates of an event_id seen within the retention.", m.Duplicates);
+        Counter("dwcp_events_late_total", "Events later than the watermark allows (routed to the late sink).", m.Late);
+        Counter("dwcp_windows_closed_total", "Windows closed and emitted final.", m.WindowsClosed);
+        Counter("dwcp_window_latency_promise_broken_total", "Closed windows emitted later than max_latency_ms after the watermark passed their end.", m.LatencyPromiseBroken);
+        Counter("dwcp_buffer_full_rejections_total", "Batches refused with 429 because the input buffer was full.", m.BufferFullRejections);
+        Counter("dwcp_subscriber_drops_total", "Window results a slow subscriber lost.", m.SubscriberDrops);
+        Gauge("dwcp_buffered_events", "Events waiting in the input buffer.", m.BufferedEvents);
+        Gauge("dwcp_open_windows", "Open windows.", m.OpenWindows);
+        Gauge("dwcp_dedup_memory_bytes", "Memory of the duplicate filter.", m.DedupMemoryBytes);
+        var h = m.AcceptToQueryableLatency;
+        const string H = "dwcp_event_queryable_latency_seconds";
+        sb.Append(CultureInfo.InvariantCulture, $"# HELP {H} Time from accepting an event (the 202) until a query of its open window includes it.\n# TYPE {H} histogram\n");
+        for (var i = 0; i < h.UpperBoundsSeconds.Count; i++)
+        {
+            var le = double.IsPositiveInfinity(h.UpperBoundsSeconds[i]) ? "+Inf" : h.UpperBoundsSeconds[i].ToString("R", CultureInfo.InvariantCulture);
+            sb.Append(CultureInfo.InvariantCulture, $"{H}_bucket{{le=\"{le}\"}} {h.CumulativeCounts[i]}\n");
+        }
+
+        if (h.UpperBoundsSeconds.Count == 0 || !double.IsPositiveInfinity(h.UpperBoundsSeconds[^1]))
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"{H}_bucket{{le=\"+Inf\"}} {h.Count}\n");
+        }
+
+        sb.Append(CultureInfo.InvariantCulture, $"{H}_sum {h.SumSeconds.ToString("R", CultureInfo.InvariantCulture)}\n{H}_count {h.Count}\n");
+        return Results.Text(sb.ToString(), "text/plain; version=0.0.4");
+    }
+}
