@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace Dwcp.Cli;
 
 /// <summary>Global options shared by every command, and the configuration they resolve to.</summary>
-internal sealed record GlobalOptions(string? ConfigFile, string? DataDir, string? Scope, string? Urls);
+internal sealed record GlobalOptions(string? ConfigFile, string? DataDir, string? Scope, string? Urls, string? Store = null);
 
 /// <summary>The resolved configuration for one command run.</summary>
 internal sealed class CliContext
@@ -36,6 +36,14 @@ internal sealed class CliContext
     public static CliContext Create(GlobalOptions g, IAnsiConsole console, IAnsiConsole error)
     {
         var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (g.Store is { } store)
+        {
+            foreach (var (key, value) in StoreOverrides(store))
+            {
+                overrides[key] = value;
+            }
+        }
+
         if (g.DataDir is not null)
         {
             overrides["data_dir"] = g.DataDir;
@@ -53,6 +61,27 @@ internal sealed class CliContext
 
         var loaded = DwcpConfigLoader.Load(g.ConfigFile, DwcpConfigLoader.ReadEnvironment(), overrides);
         return new CliContext(loaded, loaded.Config.ParseScope(), console, error);
+    }
+
+    /// <summary>
+    /// <c>--store duckdb</c>, or <c>--store clickhouse://host:port</c> (HTTP interface; <c>clickhouses://</c> for HTTPS),
+    /// as the configuration keys they stand for (<c>store</c> and <c>clickhouse.url</c>).
+    /// </summary>
+    internal static IEnumerable<(string Key, string Value)> StoreOverrides(string store)
+    {
+        if (store.Equals("duckdb", StringComparison.OrdinalIgnoreCase))
+        {
+            return [("store", "duckdb")];
+        }
+
+        if (Uri.TryCreate(store, UriKind.Absolute, out var uri) && uri.Scheme is "clickhouse" or "clickhouses" && uri.Host.Length > 0)
+        {
+            var scheme = uri.Scheme == "clickhouses" ? "https" : "http";
+            var port = uri.IsDefaultPort || uri.Port < 0 ? 8123 : uri.Port;
+            return [("store", "clickhouse"), ("clickhouse.url", $"{scheme}://{uri.Host}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}")];
+        }
+
+        throw new UsageException($"--store '{store}' is not 'duckdb' or 'clickhouse://HOST:PORT' (ClickHouse's HTTP port, e.g. clickhouse://127.0.0.1:8123).");
     }
 
     /// <summary>Server options from the configuration.</summary>

@@ -19,6 +19,7 @@ foreach (var (console, redirected) in new[] { (stdout, Console.IsOutputRedirecte
 
 var configOpt = new Option<string?>("--config") { Description = "dwcp.yaml to read (default: $DWCP_CONFIG, else ./dwcp.yaml if present).", Recursive = true };
 var dataOpt = new Option<string?>("--data") { Description = "Data folder (default ./.dwcp; analytics.data_dir).", Recursive = true };
+var storeOpt = new Option<string?>("--store") { Description = "duckdb (default: the file in the data folder) or clickhouse://HOST:PORT (analytics.store and analytics.clickhouse.url).", Recursive = true };
 var scopeOpt = new Option<string?>("--scope") { Description = "What the local user may see, e.g. account=123|456;tag:Department=Eng (default: everything).", Recursive = true };
 var urlsOpt = new Option<string?>("--urls") { Description = "Listen URL(s), e.g. http://127.0.0.1:8080 (analytics.api.urls)." };
 
@@ -26,10 +27,11 @@ var root = new RootCommand("DWCP Analytics: multi-cloud cost (FOCUS) analytics. 
 root.Options.Add(configOpt);
 root.Options.Add(dataOpt);
 root.Options.Add(scopeOpt);
+root.Options.Add(storeOpt);
 
 int exit = ExitCodes.Ok;
 CliContext Context(ParseResult p, bool withUrls = false) => CliContext.Create(
-    new GlobalOptions(p.GetValue(configOpt), p.GetValue(dataOpt), p.GetValue(scopeOpt), withUrls ? p.GetValue(urlsOpt) : null), stdout, stderr);
+    new GlobalOptions(p.GetValue(configOpt), p.GetValue(dataOpt), p.GetValue(scopeOpt), withUrls ? p.GetValue(urlsOpt) : null, p.GetValue(storeOpt)), stdout, stderr);
 
 // serve
 var serve = new Command("serve", "Serve the GraphQL API and the dashboard on the data folder until stopped.");

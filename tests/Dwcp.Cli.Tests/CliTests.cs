@@ -53,6 +53,8 @@ public sealed class CliTests
     [InlineData("forecast", "--input", "/no/such/long.csv", "--output", "/tmp/x.csv", "--horizon", "3")]
     [InlineData("forecast", "--output", "/tmp/x.csv", "--horizon", "3")]
     [InlineData("tags", "coverage", "--from", "2024-01-01", "--to", "2024-01-31")]
+    [InlineData("cost", "--store", "mysql://db:3306")]
+    [InlineData("cost", "--store", "clickhouse://")]
     [InlineData("frobnicate")]
     public void Usage_errors_exit_2_with_a_message(params string[] args)
     {
@@ -321,5 +323,59 @@ public sealed class CliTests
         var bad = CliRunner.Run(null, "forecast", "--input", input, "--output", output, "--horizon", "14");
         Assert.True(bad.ExitCode == 1, bad.All);
         Assert.Contains("122", bad.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Store_flag_runs_ingest_and_cost_on_a_real_ClickHouse_with_the_same_totals_as_DuckDB()
+    {
+        // test.sh starts a ClickHouse server and exports its URL; run alone, this test starts its own with the same script.
+        var url = Environment.GetEnvironmentVariable("CLICKHOUSE_TEST_URL");
+        string? state = null;
+        string? pid = null;
+        if (string.IsNullOrEmpty(url))
+        {
+            state = RepoPaths.NewTempDir("dwcp-cli-ch");
+            int Free()
+            {
+                var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+                l.Start();
+                var port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+                l.Stop();
+                return port;
+            }
+
+            var http = Free();
+            var start = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash",
+                [RepoPaths.Of("tools", "clickhouse", "start.sh"), state, http.ToString(CultureInfo.InvariantCulture), Free().ToString(CultureInfo.InvariantCulture)])
+                { RedirectStandardOutput = true })!;
+            pid = start.StandardOutput.ReadToEnd().Trim();
+            start.WaitForExit();
+            Assert.True(start.ExitCode == 0, "tools/clickhouse/start.sh failed; install ClickHouse with tools/clickhouse/install.sh");
+            url = $"http://127.0.0.1:{http}";
+        }
+
+        try
+        {
+            var store = "clickhouse://" + new Uri(url).Authority;
+            var data = NewData();
+            var ingest = CliRunner.Run(null, "ingest", Sample, "--data", data, "--store", store);
+            Assert.True(ingest.ExitCode == 0, ingest.All);
+            var onClickHouse = CostJson(data, "--from", "2024-01-01", "--to", "2024-12-31", "--group-by", "provider", "--store", store);
+            var duck = NewData();
+            Assert.Equal(0, CliRunner.Run(null, "ingest", Sample, "--data", duck).ExitCode);
+            var onDuckDb = CostJson(duck, "--from", "2024-01-01", "--to", "2024-12-31", "--group-by", "provider");
+            static IEnumerable<(string?, decimal)> Lines(JsonElement e) => e.GetProperty("lines").EnumerateArray()
+                .Select(l => (l.GetProperty("keys")[0].GetString(), l.GetProperty("billedCost").GetDecimal())).OrderBy(x => x.Item1, StringComparer.Ordinal);
+            Assert.Equal(Lines(onDuckDb), Lines(onClickHouse));
+            var expected = SampleSums.BilledByProvider(Sample);
+            Assert.Equal(expected.Values.Sum(), onClickHouse.GetProperty("totals")[0].GetProperty("billedCost").GetDecimal());
+        }
+        finally
+        {
+            if (state is not null)
+            {
+                System.Diagnostics.Process.Start("bash", [RepoPaths.Of("tools", "clickhouse", "stop.sh"), state, pid ?? string.Empty])!.WaitForExit();
+            }
+        }
     }
 }
