@@ -60,7 +60,7 @@ fi
 # 3. Run every test project (servers they need run in-process on free 127.0.0.1 ports with state in temp folders).
 log "Testing"
 dotnet test Dwcp.slnx -c Debug --no-build --nologo \
-  --logger "trx" --results-directory "$RESULTS" \
+  --logger "trx" --results-directory "$RESULTS" --blame-hang-timeout 300s \
   --logger "console;verbosity=minimal" -- RunConfiguration.TestSessionTimeout=1500000
 status=$?
 

@@ -18,28 +18,35 @@ public class EngineFlowTests
         await using var engine = await EngineWindowTests.StartedAsync(Config(buffer: 100), clock);
         engine.PauseWorkers(true);
         var events = TestData.Generate(seed: 1, count: 20_000, span: TimeSpan.FromMinutes(1), duplicateShare: 0);
-        var first = await engine.TryAcceptAsync(events.Take(100).ToList());
-        Assert.Equal((AcceptStatus.Accepted, 100), (first.Status, first.Accepted));
-        var refused = await engine.TryAcceptAsync(events.Skip(100).Take(1).ToList());
-        Assert.Equal(AcceptStatus.BufferFull, refused.Status);
-        Assert.Equal(0, refused.Accepted);
-        Assert.InRange(refused.RetryAfter, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(5));
-
-        GC.Collect();
-        var before = GC.GetTotalMemory(forceFullCollection: true);
-        for (var i = 100; i < events.Count; i += 10)
+        try
         {
-            Assert.Equal(AcceptStatus.BufferFull, (await engine.TryAcceptAsync(events.Skip(i).Take(10).ToList())).Status);
+            var first = await engine.TryAcceptAsync(events.Take(100).ToList());
+            Assert.Equal((AcceptStatus.Accepted, 100), (first.Status, first.Accepted));
+            var refused = await engine.TryAcceptAsync(events.Skip(100).Take(1).ToList());
+            Assert.Equal(AcceptStatus.BufferFull, refused.Status);
+            Assert.Equal(0, refused.Accepted);
+            Assert.InRange(refused.RetryAfter, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(5));
+
+            GC.Collect();
+            var before = GC.GetTotalMemory(forceFullCollection: true);
+            for (var i = 100; i < events.Count; i += 10)
+            {
+                Assert.Equal(AcceptStatus.BufferFull, (await engine.TryAcceptAsync(events.Skip(i).Take(10).ToList())).Status);
+            }
+
+            var after = GC.GetTotalMemory(forceFullCollection: true);
+            Assert.True(after - before < 512 * 1024, $"memory grew by {after - before} bytes while refusing");
+            var metrics = engine.GetMetrics();
+            Assert.Equal(100, metrics.BufferedEvents);
+            Assert.Equal(1 + ((events.Count - 100) / 10), metrics.BufferFullRejections);
+            Assert.Equal(100, metrics.Accepted);
+        }
+        finally
+        {
+            // Even when an assertion above fails, let the workers run again so that disposing the engine can drain.
+            engine.PauseWorkers(false);
         }
 
-        var after = GC.GetTotalMemory(forceFullCollection: true);
-        Assert.True(after - before < 512 * 1024, $"memory grew by {after - before} bytes while refusing");
-        var metrics = engine.GetMetrics();
-        Assert.Equal(100, metrics.BufferedEvents);
-        Assert.Equal(1 + ((events.Count - 100) / 10), metrics.BufferFullRejections);
-        Assert.Equal(100, metrics.Accepted);
-
-        engine.PauseWorkers(false);
         await engine.DrainAsync();
         Assert.Equal(0, engine.GetMetrics().BufferedEvents);
         Assert.Equal(AcceptStatus.Accepted, (await engine.TryAcceptAsync(events.Skip(100).Take(100).ToList())).Status);
