@@ -62,59 +62,7 @@ public sealed record DwcpConfig
     /// <summary><c>analytics.ml_models</c>: the forecasting and anomaly models.</summary>
     public MlModelsConfig MlModels { get; init; } = new();
 
-    /// <summary><c>analytics.tags</c>: how tag keys are normalised (see <see cref="TagPolicy"/>).</summary>
-public sealed record TagsConfig
-{
-    /// <summary>Keys that differ only in case are one key (default false: opt in, then re-import to restate older data).</summary>
-    public bool CaseInsensitive { get; init; }
-
-    /// <summary>Entries <c>alias=Canonical</c>, e.g. <c>dept=Department</c>.</summary>
-    public IReadOnlyList<string> Aliases { get; init; } = [];
-
-    /// <summary>Keys every cost should carry (the coverage report's default).</summary>
-    public IReadOnlyList<string> Required { get; init; } = [];
-
-    /// <summary>Entries <c>ACCOUNT_ID:Key=Value</c>: rows of that billing account or sub-account lacking Key inherit Value.</summary>
-    public IReadOnlyList<string> Inherit { get; init; } = [];
-
-    /// <summary>The policy these settings describe.</summary>
-    public TagPolicy ToPolicy() => new(
-        Aliases.Select(ParseAlias).ToDictionary(a => a.Alias, a => a.Target, StringComparer.OrdinalIgnoreCase),
-        CaseInsensitive,
-        Required,
-        Inherit.Select(ParseInherit).ToArray());
-
-    /// <inheritdoc />
-    public bool Equals(TagsConfig? other) =>
-        other is not null && CaseInsensitive == other.CaseInsensitive && Aliases.SequenceEqual(other.Aliases) &&
-        Required.SequenceEqual(other.Required) && Inherit.SequenceEqual(other.Inherit);
-
-    /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(CaseInsensitive, Aliases.Count, Required.Count, Inherit.Count);
-
-    /// <summary>Parses <c>alias=Canonical</c>.</summary>
-    public static (string Alias, string Target) ParseAlias(string entry)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        var eq = entry.IndexOf('=', StringComparison.Ordinal);
-        return eq > 0 && eq < entry.Length - 1
-            ? (entry[..eq].Trim(), entry[(eq + 1)..].Trim())
-            : throw new FormatException($"'{entry}' is not alias=Canonical (e.g. dept=Department)");
-    }
-
-    /// <summary>Parses <c>ACCOUNT_ID:Key=Value</c>.</summary>
-    public static InheritedTag ParseInherit(string entry)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        var colon = entry.IndexOf(':', StringComparison.Ordinal);
-        var eq = entry.IndexOf('=', colon + 1);
-        return colon > 0 && eq > colon + 1 && eq < entry.Length - 1
-            ? new InheritedTag(entry[..colon].Trim(), entry[(colon + 1)..eq].Trim(), entry[(eq + 1)..].Trim())
-            : throw new FormatException($"'{entry}' is not ACCOUNT_ID:Key=Value (e.g. 123456789012:CostCenter=CC-7)");
-    }
-}
-
-/// <summary><c>analytics.api</c>: the HTTP API.</summary>
+    /// <summary><c>analytics.api</c>: the HTTP API.</summary>
     public ApiConfig Api { get; init; } = new();
 
     /// <summary><c>analytics.tags</c>: tag-key normalisation, inheritance and required keys.</summary>
