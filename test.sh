@@ -19,9 +19,11 @@ trap cleanup EXIT
 
 log() { printf '\n== %s ==\n' "$*"; }
 
-# 1. System packages the tests use: Debian Chromium (the browser test drives it with Playwright).
+# 1. System packages the tests use: Debian Chromium (the browser test drives it with Playwright) and kcat (it hosts
+#    librdkafka's mock Kafka cluster for the Kafka tests; no Kafka broker package exists in Debian).
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v kcat >/dev/null 2>&1 || need+=(kcat)
 command -v node >/dev/null 2>&1 || need+=(nodejs npm)
 if [ ${#need[@]} -gt 0 ]; then
   log "Installing Debian packages: ${need[*]}"

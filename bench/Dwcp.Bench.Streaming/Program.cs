@@ -11,12 +11,18 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Dwcp.Bench.Streaming;
 using Dwcp.Streaming;
 
-// dotnet run -c Release --project bench/Dwcp.Bench.Streaming [-- --events N] [--skip-bdn]
+// dotnet run -c Release --project bench/Dwcp.Bench.Streaming [-- --events N] [--skip-bdn]   (or: -- kafka [--events N])
 var count = args.SkipWhile(a => a != "--events").Skip(1).Select(int.Parse).FirstOrDefault(300_000);
 var skipBdn = args.Contains("--skip-bdn");
 const int EventMinutes = 30;
 var inv = CultureInfo.InvariantCulture;
 var now = DateTimeOffset.UtcNow;
+if (args.Contains("kafka"))
+{
+    await KafkaMode.RunAsync(args.SkipWhile(a => a != "--events").Skip(1).Select(int.Parse).FirstOrDefault(200_000), now, FindRoot());
+    return;
+}
+
 var events = BenchData.Generate(count, now, TimeSpan.FromMinutes(EventMinutes));
 var unique = events.DistinctBy(e => e.EventId).Count();
 Console.WriteLine($"{count:N0} events ({unique:N0} unique), {BenchData.Resources:N0} resources, {BenchData.MetricsPerEvent} metrics/event, windows 1/5/15 min");

@@ -37,8 +37,8 @@ try
     var size = new FileInfo(file).Length;
     Console.WriteLine($"Generated {rows:N0} rows, {size / 1e6:N0} MB in {sw.Elapsed.TotalSeconds:N1} s: {file}");
 
-    var phases = name == "ingest" ? new[] { "duckdb", "ours", "duckdb", "ours" } : ["reader", "ours"];
-    var results = new List<(string Phase, double Seconds, long PeakRssKb, long Rows)>();
+    var phases = name == "ingest" ? new[] { "duckdb", "ours", "compact", "duckdb", "ours", "compact" } : ["reader", "ours", "compact"];
+    var results = new List<(string Phase, double Seconds, long PeakRssKb, long Rows, long Bytes)>();
     foreach (var phase in phases)
     {
         var dir = Path.Combine(work, phase + results.Count);
@@ -47,13 +47,15 @@ try
         var output = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
         var parts = output.Trim().Split(' ');
-        results.Add((phase, double.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture)));
-        Console.WriteLine($"  {phase,-7} {results[^1].Seconds,8:N2} s  {results[^1].Rows / results[^1].Seconds,12:N0} rows/s  peak RSS {results[^1].PeakRssKb / 1024,6:N0} MB");
+        var bytes = Directory.Exists(dir) ? new DirectoryInfo(dir).EnumerateFiles("*.duckdb*").Sum(f => f.Length) : 0;
+        results.Add((phase, double.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture), bytes));
+        Console.WriteLine($"  {phase,-7} {results[^1].Seconds,8:N2} s  {results[^1].Rows / results[^1].Seconds,12:N0} rows/s  peak RSS {results[^1].PeakRssKb / 1024,6:N0} MB  file {bytes / 1e6,6:N0} MB");
         Directory.Delete(dir, true);
     }
 
     // Best of the runs of each phase (the machine is shared and noisy).
     var ours = results.Where(r => r.Phase == "ours").MinBy(r => r.Seconds);
+    var compact = results.Where(r => r.Phase == "compact").MinBy(r => r.Seconds);
     var table = new StringBuilder();
     table.AppendLine($"# Benchmark: {name}");
     table.AppendLine();
@@ -62,23 +64,25 @@ try
     table.AppendLine($"- input: generated FOCUS 1.2 CSV, {rows:N0} rows x 59 columns, {size / 1e6:N0} MB");
     table.AppendLine($"- each phase ran in its own process; best of {phases.Count(p => p == "ours")} runs");
     table.AppendLine();
-    table.AppendLine("| phase | seconds | rows/s | peak RSS (MB) | ratio to baseline |");
-    table.AppendLine("|---|---:|---:|---:|---:|");
+    table.AppendLine("| phase | seconds | rows/s | peak RSS (MB) | database file (MB) | ratio to baseline |");
+    table.AppendLine("|---|---:|---:|---:|---:|---:|");
     if (name == "ingest")
     {
         var baseline = results.Where(r => r.Phase == "duckdb").MinBy(r => r.Seconds);
-        table.AppendLine($"| DuckDB read_csv into a table (baseline) | {baseline.Seconds:N2} | {baseline.Rows / baseline.Seconds:N0} | {baseline.PeakRssKb / 1024:N0} | 1.00 |");
-        table.AppendLine($"| dwcp import (full validation, versioned load) | {ours.Seconds:N2} | {ours.Rows / ours.Seconds:N0} | {ours.PeakRssKb / 1024:N0} | {baseline.Seconds / ours.Seconds:N2} |");
+        table.AppendLine($"| DuckDB read_csv into a table (baseline) | {baseline.Seconds:N2} | {baseline.Rows / baseline.Seconds:N0} | {baseline.PeakRssKb / 1024:N0} | {baseline.Bytes / 1e6:N0} | 1.00 |");
+        table.AppendLine($"| dwcp import (full validation, versioned load; default string_compression: fast) | {ours.Seconds:N2} | {ours.Rows / ours.Seconds:N0} | {ours.PeakRssKb / 1024:N0} | {ours.Bytes / 1e6:N0} | {baseline.Seconds / ours.Seconds:N2} |");
+        table.AppendLine($"| dwcp import with string_compression: compact (FSST, DuckDB's default) | {compact.Seconds:N2} | {compact.Rows / compact.Seconds:N0} | {compact.PeakRssKb / 1024:N0} | {compact.Bytes / 1e6:N0} | {baseline.Seconds / compact.Seconds:N2} |");
         table.AppendLine();
-        table.AppendLine($"Goal: at least 0.5x the baseline's speed. Reached: {baseline.Seconds / ours.Seconds:N2}x.");
+        table.AppendLine($"Goal: at least 0.5x the baseline's speed. Reached: {baseline.Seconds / ours.Seconds:N2}x with the default settings ({baseline.Seconds / compact.Seconds:N2}x with compact strings).");
     }
     else
     {
         var reader = results.Single(r => r.Phase == "reader");
-        table.AppendLine($"| FOCUS reader alone (parse, type, validate, normalise; rows discarded) | {reader.Seconds:N2} | {reader.Rows / reader.Seconds:N0} | {reader.PeakRssKb / 1024:N0} | - |");
-        table.AppendLine($"| dwcp import (reader + DuckDB store, versioned load) | {ours.Seconds:N2} | {ours.Rows / ours.Seconds:N0} | {ours.PeakRssKb / 1024:N0} | - |");
+        table.AppendLine($"| FOCUS reader alone (parse, type, validate, normalise; rows discarded) | {reader.Seconds:N2} | {reader.Rows / reader.Seconds:N0} | {reader.PeakRssKb / 1024:N0} | - | - |");
+        table.AppendLine($"| dwcp import (reader + DuckDB store, versioned load; default settings) | {ours.Seconds:N2} | {ours.Rows / ours.Seconds:N0} | {ours.PeakRssKb / 1024:N0} | {ours.Bytes / 1e6:N0} | - |");
+        table.AppendLine($"| dwcp import with string_compression: compact | {compact.Seconds:N2} | {compact.Rows / compact.Seconds:N0} | {compact.PeakRssKb / 1024:N0} | {compact.Bytes / 1e6:N0} | - |");
         table.AppendLine();
-        table.AppendLine($"Goal: peak RSS under 500 MB. Reached: reader {reader.PeakRssKb / 1024:N0} MB; whole import {ours.PeakRssKb / 1024:N0} MB.");
+        table.AppendLine($"Goal: peak RSS under 500 MB. Reached: reader {reader.PeakRssKb / 1024:N0} MB; whole import {ours.PeakRssKb / 1024:N0} MB (compact strings {compact.PeakRssKb / 1024:N0} MB).");
     }
 
     var outDir = Path.Combine(FindRoot(), "bench", "results");
@@ -127,7 +131,14 @@ static int RunPhase(string phase, string file, string dir)
     }
     else
     {
-        var store = DuckDbCostStore.Open(dir);
+        // BENCH_LOAD_MEMORY_LIMIT overrides the load-time buffer pool (to explore the memory/speed trade-off).
+        var options = new DuckDbStoreOptions { StringCompression = phase == "compact" ? StringCompression.Compact : StringCompression.Fast };
+        if (Environment.GetEnvironmentVariable("BENCH_LOAD_MEMORY_LIMIT") is { Length: > 0 } limit)
+        {
+            options = options with { LoadMemoryLimit = limit };
+        }
+
+        var store = DuckDbCostStore.Open(dir, options: options);
         ImportResult result;
         try
         {

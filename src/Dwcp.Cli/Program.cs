@@ -157,6 +157,7 @@ foreach (var o in new Option[] { detInput, detOutput, detOnline, detFp, detPerio
 
 detect.SetAction(p => exit = DetectCommand.Run(Context(p), p.GetValue(detInput)!, p.GetValue(detOutput)!, p.GetValue(detOnline), p.GetValue(detFp), p.GetValue(detPeriod)));
 root.Subcommands.Add(detect);
+root.Subcommands.Add(AnomaliesCommand.Create(p => Context(p), code => exit = code));
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

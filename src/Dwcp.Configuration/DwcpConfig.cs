@@ -68,6 +68,12 @@ public sealed record DwcpConfig
     /// <summary><c>analytics.tags</c>: tag-key normalisation, inheritance and required keys.</summary>
     public TagsConfig Tags { get; init; } = new();
 
+    /// <summary><c>analytics.anomalies</c>: where cost anomalies are sent.</summary>
+    public AnomaliesConfig Anomalies { get; init; } = new();
+
+    /// <summary><c>analytics.duckdb</c>: tuning of the embedded DuckDB store.</summary>
+    public DuckDbConfig DuckDb { get; init; } = new();
+
     /// <summary><see cref="Scope"/> parsed into a <see cref="CostScope"/>.</summary>
     /// <exception cref="FormatException">The scope text is not valid.</exception>
     public CostScope ParseScope() => CostScope.Parse(Scope);
@@ -108,6 +114,21 @@ public sealed record StreamingConfig
     /// <summary><c>allowed_lateness</c>: how late an event may arrive and still count in its window. Default 30s; not negative.</summary>
     public TimeSpan AllowedLateness { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary><c>kafka_brokers</c>: bootstrap brokers (<c>host:port</c>) of the Kafka source. Default none: no Kafka source runs.</summary>
+    public IReadOnlyList<string> KafkaBrokers { get; init; } = [];
+
+    /// <summary><c>kafka_topic</c>: the topic of NDJSON events. Default <c>dwcp-events</c>.</summary>
+    public string KafkaTopic { get; init; } = "dwcp-events";
+
+    /// <summary><c>kafka_group_id</c>: the consumer group. Default <c>dwcp-analytics</c>.</summary>
+    public string KafkaGroupId { get; init; } = "dwcp-analytics";
+
+    /// <summary><c>kafka_properties</c>: further librdkafka settings as <c>key=value</c> (security, TLS, SASL). Default none.</summary>
+    public IReadOnlyList<string> KafkaProperties { get; init; } = [];
+
+    /// <summary><c>kafka_dead_letter_file</c>: NDJSON file for bad Kafka messages. Default none: <c>stream/kafka-dead-letters.ndjson</c> in the data folder.</summary>
+    public string? KafkaDeadLetterFile { get; init; }
+
     /// <summary>Value equality, comparing <see cref="WindowSizes"/> element by element.</summary>
     public bool Equals(StreamingConfig? other) =>
         other is not null
@@ -116,7 +137,12 @@ public sealed record StreamingConfig
         && Parallelism == other.Parallelism
         && WindowSizes.SequenceEqual(other.WindowSizes)
         && MaxLatencyMs == other.MaxLatencyMs
-        && AllowedLateness == other.AllowedLateness;
+        && AllowedLateness == other.AllowedLateness
+        && KafkaBrokers.SequenceEqual(other.KafkaBrokers)
+        && KafkaTopic == other.KafkaTopic
+        && KafkaGroupId == other.KafkaGroupId
+        && KafkaProperties.SequenceEqual(other.KafkaProperties)
+        && KafkaDeadLetterFile == other.KafkaDeadLetterFile;
 
     /// <inheritdoc/>
     public override int GetHashCode()
@@ -132,6 +158,8 @@ public sealed record StreamingConfig
 
         hash.Add(MaxLatencyMs);
         hash.Add(AllowedLateness);
+        hash.Add(KafkaTopic);
+        hash.Add(KafkaGroupId);
         return hash.ToHashCode();
     }
 }
@@ -263,4 +291,46 @@ public sealed record ApiConfig
 
         return hash.ToHashCode();
     }
+}
+
+/// <summary><c>analytics.anomalies</c>: delivery of cost anomalies.</summary>
+public sealed record AnomaliesConfig
+{
+    /// <summary><c>webhook_url</c>: where new anomalies are POSTed as JSON. Default none: no webhook.</summary>
+    public Uri? WebhookUrl { get; init; }
+
+    /// <summary><c>webhook_retries</c>: retries after a failed POST, with exponential backoff. Default 3; not negative.</summary>
+    public int WebhookRetries { get; init; } = 3;
+
+    /// <summary><c>check_interval</c>: how often the server runs cost-anomaly detection besides after each import. Default 6h; 0 = only after imports.</summary>
+    public TimeSpan CheckInterval { get; init; } = TimeSpan.FromHours(6);
+
+    /// <summary><c>fp_rate</c>: target false-positive rate α of live detection (cost checks and stream windows). Default 0.05; between 0 and 1.</summary>
+    public double FpRate { get; init; } = 0.05;
+
+    /// <summary><c>max_stream_series</c>: most stream series (metric × series × window size) with a live detector; the least recently updated is evicted. Default 10000.</summary>
+    public int MaxStreamSeries { get; init; } = 10_000;
+}
+
+/// <summary>How the DuckDB store compresses strings (<c>analytics.duckdb.string_compression</c>).</summary>
+public enum DuckDbStringCompression
+{
+    /// <summary><c>fast</c>: dictionary and run-length only; loads use about a third less CPU, files are larger.</summary>
+    Fast,
+
+    /// <summary><c>compact</c>: DuckDB's default including FSST; the smallest files, the slowest loads.</summary>
+    Compact,
+}
+
+/// <summary><c>analytics.duckdb</c>: tuning of the embedded DuckDB store.</summary>
+public sealed record DuckDbConfig
+{
+    /// <summary><c>memory_limit</c>: DuckDB's buffer pool while no load runs, in bytes. Default 1GB.</summary>
+    public long MemoryLimit { get; init; } = 1_000_000_000;
+
+    /// <summary><c>load_memory_limit</c>: the buffer pool while a load runs, in bytes. Default 128MB.</summary>
+    public long LoadMemoryLimit { get; init; } = 128_000_000;
+
+    /// <summary><c>string_compression</c>: <c>fast</c> (default) or <c>compact</c>.</summary>
+    public DuckDbStringCompression StringCompression { get; init; } = DuckDbStringCompression.Fast;
 }

@@ -56,6 +56,34 @@ internal static class Settings
             c => c.Streaming.AllowedLateness,
             (c, v) => c with { Streaming = c.Streaming with { AllowedLateness = (TimeSpan)v! } },
             NonNegativeDuration),
+        Setting.List<string>(
+            "streaming.kafka_brokers", ValueKinds.Text, "kafka-1:9092, kafka-2:9092",
+            c => c.Streaming.KafkaBrokers,
+            (c, v) => c with { Streaming = c.Streaming with { KafkaBrokers = (string[]?)v ?? [] } },
+            v => ((string)v).Contains(':', StringComparison.Ordinal) ? null : $"must be host:port but is '{v}'",
+            allowsEmpty: true),
+        Setting.Single(
+            "streaming.kafka_topic", ValueKinds.Text, "dwcp-events",
+            c => c.Streaming.KafkaTopic,
+            (c, v) => c with { Streaming = c.Streaming with { KafkaTopic = (string)v! } },
+            NotBlank),
+        Setting.Single(
+            "streaming.kafka_group_id", ValueKinds.Text, "dwcp-analytics",
+            c => c.Streaming.KafkaGroupId,
+            (c, v) => c with { Streaming = c.Streaming with { KafkaGroupId = (string)v! } },
+            NotBlank),
+        Setting.List<string>(
+            "streaming.kafka_properties", ValueKinds.Text, "security.protocol=SASL_SSL, sasl.mechanism=SCRAM-SHA-512",
+            c => c.Streaming.KafkaProperties,
+            (c, v) => c with { Streaming = c.Streaming with { KafkaProperties = (string[]?)v ?? [] } },
+            v => ((string)v).IndexOf('=', StringComparison.Ordinal) > 0 ? null : $"must be key=value (a librdkafka setting) but is '{v}'",
+            allowsEmpty: true),
+        Setting.Single(
+            "streaming.kafka_dead_letter_file", ValueKinds.Text, "/var/lib/dwcp/kafka-dead-letters.ndjson",
+            c => c.Streaming.KafkaDeadLetterFile,
+            (c, v) => c with { Streaming = c.Streaming with { KafkaDeadLetterFile = (string?)v } },
+            NotBlank,
+            allowsNone: true),
 
         Setting.Single(
             "clickhouse.url", ValueKinds.HttpUrl, "http://localhost:8123",
@@ -141,6 +169,49 @@ internal static class Settings
             (c, v) => c with { Tags = c.Tags with { Inherit = (string[]?)v ?? [] } },
             v => Parses(() => TagsConfig.ParseInherit((string)v)),
             allowsEmpty: true),
+        Setting.Single(
+            "anomalies.webhook_url", ValueKinds.HttpUrl, "https://hooks.example.com/dwcp",
+            c => c.Anomalies.WebhookUrl,
+            (c, v) => c with { Anomalies = c.Anomalies with { WebhookUrl = (Uri?)v } },
+            v => ValueKinds.IsHttp((Uri)v) ? null : $"must be an absolute http:// or https:// URL but is '{((Uri)v).OriginalString}'",
+            allowsNone: true),
+        Setting.Single(
+            "anomalies.webhook_retries", ValueKinds.Integer, "3",
+            c => c.Anomalies.WebhookRetries,
+            (c, v) => c with { Anomalies = c.Anomalies with { WebhookRetries = (int)v! } },
+            AtLeast(0)),
+        Setting.Single(
+            "anomalies.check_interval", ValueKinds.Duration, "6h",
+            c => c.Anomalies.CheckInterval,
+            (c, v) => c with { Anomalies = c.Anomalies with { CheckInterval = (TimeSpan)v! } },
+            NonNegativeDuration),
+        Setting.Single(
+            "anomalies.fp_rate", ValueKinds.Number, "0.05",
+            c => c.Anomalies.FpRate,
+            (c, v) => c with { Anomalies = c.Anomalies with { FpRate = (double)v! } },
+            v => (double)v is > 0 and < 1 ? null : $"must be between 0 and 1 (exclusive), e.g. 0.05, but is {((double)v).ToString(CultureInfo.InvariantCulture)}"),
+        Setting.Single(
+            "anomalies.max_stream_series", ValueKinds.Integer, "10000",
+            c => c.Anomalies.MaxStreamSeries,
+            (c, v) => c with { Anomalies = c.Anomalies with { MaxStreamSeries = (int)v! } },
+            AtLeast(1)),
+
+        Setting.Single(
+            "duckdb.memory_limit", ValueKinds.Size, "1GB",
+            c => c.DuckDb.MemoryLimit,
+            (c, v) => c with { DuckDb = c.DuckDb with { MemoryLimit = (long)v! } },
+            AtLeastBytes(64_000_000)),
+        Setting.Single(
+            "duckdb.load_memory_limit", ValueKinds.Size, "128MB",
+            c => c.DuckDb.LoadMemoryLimit,
+            (c, v) => c with { DuckDb = c.DuckDb with { LoadMemoryLimit = (long)v! } },
+            AtLeastBytes(96_000_000)),
+        Setting.Single(
+            "duckdb.string_compression",
+            ValueKinds.Enum("fast or compact", ("fast", DuckDbStringCompression.Fast), ("compact", DuckDbStringCompression.Compact)),
+            "fast",
+            c => c.DuckDb.StringCompression,
+            (c, v) => c with { DuckDb = c.DuckDb with { StringCompression = (DuckDbStringCompression)v! } }),
     ];
 
     /// <summary>The sections under <c>analytics</c>, in order: streaming, clickhouse, ml_models, api.</summary>
@@ -164,6 +235,9 @@ internal static class Settings
 
     private static Func<object, string?> AtLeast(int min) =>
         v => (int)v >= min ? null : $"must be at least {min.ToString(CultureInfo.InvariantCulture)} but is {((int)v).ToString(CultureInfo.InvariantCulture)}";
+
+    private static Func<object, string?> AtLeastBytes(long min) =>
+        v => (long)v >= min ? null : $"must be at least {(min / 1_000_000).ToString(CultureInfo.InvariantCulture)}MB but is {((long)v).ToString(CultureInfo.InvariantCulture)} bytes";
 
     private static string? PositiveDuration(object v) =>
         (TimeSpan)v > TimeSpan.Zero ? null : $"must be more than 0 but is {ValueKinds.FormatDuration((TimeSpan)v)}";

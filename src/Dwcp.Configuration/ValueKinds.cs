@@ -42,6 +42,14 @@ internal static partial class ValueKinds
         ParseInteger,
         value => ((int)value).ToString(Invariant));
 
+    public static ValueKind Number { get; } = new(
+        "a number",
+        "a decimal number with a point, such as 0.05",
+        text => double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, Invariant, out var value) && double.IsFinite(value)
+            ? ParseOutcome.Ok(value)
+            : ParseOutcome.Fail($"'{text}' is not a number"),
+        value => ((double)value).ToString("R", Invariant));
+
     public static ValueKind Boolean { get; } = new(
         "true or false",
         "true or false (yes/no, on/off and 1/0 also work)",

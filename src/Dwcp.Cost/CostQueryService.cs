@@ -82,16 +82,23 @@ public sealed class CostQueryService
                 KeepKeys = keep,
                 Limit = pageSize + 1,
                 Offset = offset,
+                Sample = query.Sample,
+                Percentiles = query.Percentiles,
             };
+            spec = spec with { Source = spec.RollupCanAnswer ? CostSource.Rollup : CostSource.Raw };
             var lines = await _store.AggregateAsync(spec, ct).ConfigureAwait(false);
             var hasMore = lines.Count > pageSize;
             var page = hasMore ? lines.Take(pageSize).ToArray() : lines;
             var total = hasMore || offset > 0
                 ? await _store.CountLinesAsync(spec with { Limit = null, Offset = 0 }, ct).ConfigureAwait(false)
                 : page.Count;
-            var totals = await _store.TotalsAsync(query.From, query.To, filters, ct).ConfigureAwait(false);
+            var totals = query.Sample is null && !query.Percentiles
+                ? await _store.TotalsAsync(query.From, query.To, filters, ct).ConfigureAwait(false)
+                : await EstimatedTotalsAsync(spec, ct).ConfigureAwait(false);
             return new CostQueryResult
             {
+                Source = spec.Source.Value,
+                Approximate = query.Sample is { } ratio ? new CostApproximation(ratio, totals.Sum(t => t.Estimate?.RowsScanned ?? 0)) : null,
                 Query = query,
                 KeyNames = query.GroupBy.Select(g => g.ToString()).ToArray(),
                 Lines = page,
@@ -303,6 +310,14 @@ public sealed class CostQueryService
             };
         }, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>Totals per currency from the same sample (and with the same percentiles) as the lines.</summary>
+    private async Task<IReadOnlyList<CurrencyTotal>> EstimatedTotalsAsync(CostAggregation spec, CancellationToken ct)
+    {
+        var lines = await _store.AggregateAsync(spec with { GroupBy = [], Grain = CostGrain.Total, KeepKeys = null, Limit = null, Offset = 0 }, ct).ConfigureAwait(false);
+        return lines.Select(l => new CurrencyTotal(l.Currency, l.BilledCost, l.EffectiveCost, l.ListCost, l.RowCount) { Estimate = l.Estimate, Percentiles = l.Percentiles })
+            .ToArray();
+    }
+
     private static string NormalizeCurrency(string currency)
     {
         var c = currency.Trim().ToUpperInvariant();
@@ -321,6 +336,7 @@ public sealed class CostQueryService
             Filters = filters,
             Grain = CostGrain.Total,
             RankBy = query.RankBy,
+            Sample = query.Sample,
         }, ct).ConfigureAwait(false);
 
         // Rank key tuples by their largest single-currency total; amounts in different currencies are never added.
@@ -367,6 +383,17 @@ public sealed class CostQueryService
             throw new CostQueryException(CostQueryErrorKind.InvalidArgument, $"topN must be between 1 and {_options.MaxResults:N0}; got {n}.");
         }
 
+        if (query.Sample is { } sample && !(sample > 0 && sample <= 1))
+        {
+            throw new CostQueryException(CostQueryErrorKind.InvalidArgument, $"sample must be a fraction of rows in (0, 1], e.g. 0.1 for 10%; got {sample.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if ((query.Sample is not null || query.Percentiles) && query.Currency is not null)
+        {
+            throw new CostQueryException(CostQueryErrorKind.InvalidArgument,
+                "A sampled answer or percentiles cannot be converted to a reporting currency; drop the currency (amounts stay in their billing currencies) or ask for an exact answer.");
+        }
+
         if (query.TopN is not null && query.GroupBy.Count == 0)
         {
             throw new CostQueryException(CostQueryErrorKind.InvalidArgument, "topN needs at least one group-by dimension to rank.");
@@ -397,7 +424,7 @@ public sealed class CostQueryService
             q.GroupBy.Select(g => new[] { g.Dimension.ToString(), g.TagKey }).ToArray(),
             q.Filters.Select(f => new object?[] { f.On.Dimension.ToString(), f.On.TagKey, f.Values }).ToArray(),
             scope.ToString(), q.Currency?.Trim().ToUpperInvariant(),
-        });
+        }.Concat(q.Sample is null && !q.Percentiles ? [] : new object?[] { q.Sample, q.Percentiles }));
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 8);
     }
 

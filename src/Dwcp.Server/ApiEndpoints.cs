@@ -92,6 +92,7 @@ public static class ApiEndpoints
                 RejectedDir = Path.Combine(options.DataDir, "rejected"),
                 Description = "ingest (via server): " + string.Join(' ', request.Paths),
             }, cancellationToken: http.RequestAborted);
+            http.RequestServices.GetService<AnomalyMonitor>()?.Signal(); // committed: check for cost anomalies (docs/anomalies.md, Live alerts)
             return Results.Json(result, CostJson.Options);
         }
         catch (FileNotFoundException ex)

@@ -50,9 +50,21 @@ public static class DwcpServer
         services.AddSingleton<Dwcp.Cost.Currency.IExchangeRateSource>(_ => new Dwcp.Cost.Currency.ExchangeRateStore(options.DataDir));
         services.AddSingleton(sp => new CostQueryService(sp.GetRequiredService<ICostStore>(), options.Query, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Dwcp.Cost.Currency.IExchangeRateSource>()));
         services.AddSingleton<ICallerScope>(new ConfiguredCallerScope(options.Scope));
+        if (options.ClickHouse is null)
+        {
+            // Closed windows become rollup rows in the DuckDB file (stream_rollups); the store opens after the cost store.
+            services.AddSingleton<IRollupStore>(sp => { _ = sp.GetRequiredService<ICostStore>(); return DuckDbRollupStore.Open(options.DataDir, sp.GetRequiredService<TimeProvider>()); });
+            services.AddSingleton<Dwcp.Streaming.IWindowSink>(sp => new RollupWindowSink(sp.GetRequiredService<IRollupStore>()));
+        }
+
         services.AddSingleton<RealtimeEngineHost>();
         services.AddHostedService(sp => sp.GetRequiredService<RealtimeEngineHost>());
+        services.AddSingleton<KafkaSourceHost>(); // after the engine: starts after its recovery, stops before its checkpoint
+        services.AddHostedService(sp => sp.GetRequiredService<KafkaSourceHost>());
         services.AddSingleton<CostMetricsResolver>();
+        services.AddDwcpAnomalies(options.DataDir);
+        services.AddDwcpAnomalyAlerts(options); // after the engine's host: the stream monitor starts after it
+        services.AddDwcpStreamGraph();
         services.AddGraphQL(b => b
             .AddSchema<DwcpSchema>()
             .AddGraphTypes(typeof(DwcpSchema).Assembly)
@@ -67,9 +79,12 @@ public static class DwcpServer
 
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseWebSockets();
+        app.UseDwcpGraphQLWebSockets();
         app.MapDwcpGraphQL();
         app.MapDwcpApi();
         app.MapDwcpEvents();
+        app.MapDwcpRollups();
         app.MapGet("/health", HealthAsync);
         app.MapFallback("/api/{**rest}", (HttpContext http) => Results.Json(
             new { error = $"No API endpoint at {http.Request.Method} {http.Request.Path}. See docs/api.md." }, statusCode: StatusCodes.Status404NotFound));

@@ -19,11 +19,20 @@ public sealed record DwcpServerOptions
     /// <summary>The ClickHouse store to use instead of the embedded DuckDB file, or null for DuckDB (<c>analytics.store</c>).</summary>
     public Dwcp.Storage.ClickHouse.ClickHouseStoreOptions? ClickHouse { get; init; }
 
+    /// <summary>Tuning of the embedded DuckDB store (<c>analytics.duckdb</c>).</summary>
+    public Dwcp.Storage.DuckDb.DuckDbStoreOptions DuckDb { get; init; } = Dwcp.Storage.DuckDb.DuckDbStoreOptions.Default;
+
     /// <summary>The real-time engine's settings (<c>analytics.streaming</c>); its write-ahead log goes to <c>stream/</c> in the data folder.</summary>
     public Dwcp.Streaming.StreamingConfig Streaming { get; init; } = new();
 
+    /// <summary>The Kafka source (<c>analytics.streaming.kafka_*</c>), or null when no brokers are configured.</summary>
+    public Dwcp.Streaming.Kafka.KafkaSourceOptions? Kafka { get; init; }
+
     /// <summary>Query limits.</summary>
     public CostQueryOptions Query { get; init; } = new();
+
+    /// <summary>Live anomaly alerts (<c>analytics.anomalies</c>): checks, stream detectors, webhook.</summary>
+    public AnomalyAlertOptions Anomalies { get; init; } = new();
 
     /// <summary>Write <c>server.json</c> into the data folder so other commands find this server.</summary>
     public bool WriteServerFile { get; init; } = true;
@@ -46,6 +55,24 @@ public sealed record DwcpServerOptions
             Scope = c.ParseScope(),
             Query = new CostQueryOptions { QueryTimeout = c.Api.QueryTimeout, MaxResults = c.Api.MaxResults, TagPolicy = c.Tags.ToPolicy() },
             ConfigSources = loaded.Sources,
+            Anomalies = new AnomalyAlertOptions
+            {
+                WebhookUrl = c.Anomalies.WebhookUrl,
+                WebhookRetries = c.Anomalies.WebhookRetries,
+                CheckInterval = c.Anomalies.CheckInterval,
+                FpRate = c.Anomalies.FpRate,
+                MaxStreamSeries = c.Anomalies.MaxStreamSeries,
+            },
+            DuckDb = new Dwcp.Storage.DuckDb.DuckDbStoreOptions
+            {
+                // Both count in powers of 1000 (1GB = 1,000,000KB), so whole KB keep the value the user gave.
+                MemoryLimit = $"{c.DuckDb.MemoryLimit / 1000}KB",
+                LoadMemoryLimit = $"{c.DuckDb.LoadMemoryLimit / 1000}KB",
+                StringCompression = c.DuckDb.StringCompression == DuckDbStringCompression.Compact
+                    ? Dwcp.Storage.DuckDb.StringCompression.Compact
+                    : Dwcp.Storage.DuckDb.StringCompression.Fast,
+            },
+            Kafka = KafkaSourceHost.OptionsFrom(c.Streaming, Path.GetFullPath(c.DataDir)),
             Streaming = new Dwcp.Streaming.StreamingConfig
             {
                 WindowSizes = c.Streaming.WindowSizes,
@@ -75,5 +102,5 @@ public sealed record DwcpServerOptions
     public Dwcp.Storage.ICostStore OpenStore(TimeProvider? time = null) =>
         ClickHouse is { } ch
             ? Dwcp.Storage.ClickHouse.ClickHouseCostStore.Open(ch, time)
-            : Dwcp.Storage.DuckDb.DuckDbCostStore.Open(DataDir, time);
+            : Dwcp.Storage.DuckDb.DuckDbCostStore.Open(DataDir, time, DuckDb);
 }

@@ -9,7 +9,7 @@ namespace Dwcp.Server;
 /// Owns the real-time engine: starts it with the host (replaying its write-ahead log), stops it (flush + checkpoint) and
 /// only then disposes it. The container does not dispose the engine itself, so a dispose never races a stop.
 /// </summary>
-internal sealed class RealtimeEngineHost(DwcpServerOptions options, TimeProvider time) : IHostedService
+internal sealed class RealtimeEngineHost(DwcpServerOptions options, TimeProvider time, IWindowSink? windowSink = null) : IHostedService
 {
     public RealtimeEngine Engine { get; } = new(
         new StreamingConfig
@@ -22,7 +22,8 @@ internal sealed class RealtimeEngineHost(DwcpServerOptions options, TimeProvider
             ParallelismFactor = options.Streaming.ParallelismFactor,
             DataDirectory = options.Streaming.DataDirectory ?? Path.Combine(options.DataDir, "stream"),
         },
-        time);
+        time,
+        windowSink);
 
     public async Task StartAsync(CancellationToken cancellationToken) => await Engine.StartAsync(cancellationToken);
 

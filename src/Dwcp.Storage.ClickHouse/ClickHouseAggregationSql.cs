@@ -31,8 +31,21 @@ internal static class ClickHouseAggregationSql
     private static readonly DateOnly MaxDay = new(2105, 12, 31);
 
     /// <summary>True when the daily rollup holds every dimension the query groups or filters by.</summary>
-    public static bool RollupCanAnswer(IEnumerable<CostGrouping> dimensions) =>
-        dimensions.All(d => d.Dimension is not (CostDimension.Resource or CostDimension.Tag));
+    public static bool RollupCanAnswer(IEnumerable<CostGrouping> dimensions) => CostAggregation.RollupHas(dimensions);
+
+    /// <summary>A sampling ratio in (0, 1] as a <c>SAMPLE</c> literal.</summary>
+    public static string SampleLiteral(double ratio) => ratio > 0 && ratio <= 1
+        ? ratio.ToString("0.0#################", CultureInfo.InvariantCulture)
+        : throw new StoreException($"The sample ratio must be in (0, 1]; got {ratio}.");
+
+    private static string Float(string column) => $"toFloat64(ifNull({column}, {Zero}))";
+
+    private static string PercentileColumn(CostMeasure measure) => measure switch
+    {
+        CostMeasure.Effective => "EffectiveCost",
+        CostMeasure.List => "ListCost",
+        _ => "BilledCost",
+    };
 
     /// <summary>The SQL expression of a dimension over the source.</summary>
     public static string Dimension(CostGrouping grouping, AggregationSource source)
@@ -133,7 +146,7 @@ internal static class ClickHouseAggregationSql
     /// and how many rows had one) and n1 (rows).
     /// </summary>
     public static string Level1(DateOnly? from, DateOnly? to, CostGrain grain, IReadOnlyList<CostGrouping> groupBy, IReadOnlyList<CostFilter> filters,
-        AggregationSource source, string visible, string? sample = null)
+        AggregationSource source, string visible, string? sample = null, bool squares = false, CostMeasure? percentiles = null)
     {
         var sb = new StringBuilder("SELECT ").Append(Period(grain, source)).Append(" AS period");
         for (var i = 0; i < groupBy.Count; i++)
@@ -150,7 +163,19 @@ internal static class ClickHouseAggregationSql
         {
             sb.Append($", ifNull(BillingCurrency, '') AS cur, ConsumedUnit AS unit, sum(ifNull(BilledCost, {Zero})) AS b1, sum(ifNull(EffectiveCost, {Zero})) AS e1, ")
               .Append($"sum(ifNull(ListCost, {Zero})) AS l1, sum(ifNull(ConsumedQuantity, {Zero})) AS q1, sum(toUInt64(isNotNull(ConsumedQuantity))) AS qn1, ")
-              .Append("count() AS n1 FROM ").Append(ClickHouseTopology.Rows);
+              .Append("count() AS n1");
+            if (squares)
+            {
+                sb.Append($", sum({Float("BilledCost")} * {Float("BilledCost")}) AS b2, sum({Float("EffectiveCost")} * {Float("EffectiveCost")}) AS e2, ")
+                  .Append($"sum({Float("ListCost")} * {Float("ListCost")}) AS l2");
+            }
+
+            if (percentiles is { } m)
+            {
+                sb.Append($", quantilesState(0.95, 0.99)({Float(PercentileColumn(m))}) AS qs1");
+            }
+
+            sb.Append(" FROM ").Append(ClickHouseTopology.Rows);
             if (sample is not null)
             {
                 sb.Append(" SAMPLE ").Append(sample);
@@ -182,8 +207,20 @@ internal static class ClickHouseAggregationSql
 
         sb.Append(", cur, ").Append(keep is null ? "toUInt8(0)" : $"toUInt8(NOT ({keep}))").Append(" AS is_other, ")
           .Append("sum(b1) AS billed_cost, sum(e1) AS effective_cost, sum(l1) AS list_cost, sum(q1) AS qty_sum, sum(qn1) AS qty_count, ")
-          .Append("ifNull(uniqExact(unit), 0) AS unit_count, sumIf(qn1, isNull(unit)) AS unitless, min(unit) AS consumed_unit, sum(n1) AS row_count FROM (")
-          .Append(Level1(spec.From, spec.To, spec.Grain, spec.GroupBy, spec.Filters, source, visible, sample))
+          .Append("ifNull(uniqExact(unit), 0) AS unit_count, sumIf(qn1, isNull(unit)) AS unitless, min(unit) AS consumed_unit, sum(n1) AS row_count");
+        var squares = spec.Sample is not null && source == AggregationSource.Raw;
+        if (squares)
+        {
+            sb.Append(", sum(b2) AS b2s, sum(e2) AS e2s, sum(l2) AS l2s");
+        }
+
+        if (spec.Percentiles)
+        {
+            sb.Append(", arrayElement(quantilesMerge(0.95, 0.99)(qs1), 1) AS p95, arrayElement(quantilesMerge(0.95, 0.99)(qs1), 2) AS p99");
+        }
+
+        sb.Append(" FROM (")
+          .Append(Level1(spec.From, spec.To, spec.Grain, spec.GroupBy, spec.Filters, source, visible, sample, squares, spec.Percentiles ? spec.RankBy : null))
           .Append(") GROUP BY period");
         for (var i = 0; i < n; i++)
         {

@@ -161,21 +161,21 @@ public sealed partial class ClickHouseCostStore : ICostStore
     public async Task<IReadOnlyList<CostLine>> AggregateAsync(CostAggregation spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var source = SourceFor(spec.GroupBy.Concat(spec.Filters.Select(f => f.On)));
+        var source = SourceFor(spec);
         var visible = await VisibleAsync(source, cancellationToken).ConfigureAwait(false);
-        var sql = ClickHouseAggregationSql.Grouped(spec, source, visible, SampleRatio)
+        var sql = ClickHouseAggregationSql.Grouped(spec, source, visible, SampleFor(spec))
                   + ClickHouseAggregationSql.OrderBy(spec) + ClickHouseAggregationSql.Limit(spec.Limit, spec.Offset);
         var rows = await QueryAsync(sql, cancellationToken).ConfigureAwait(false);
-        return rows.Select(r => ReadLine(r, spec)).ToList();
+        return rows.Select(r => ClickHouseEstimates.Complete(ReadLine(r, spec), r, spec)).ToList();
     }
 
     /// <inheritdoc />
     public async Task<long> CountLinesAsync(CostAggregation spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var source = SourceFor(spec.GroupBy.Concat(spec.Filters.Select(f => f.On)));
+        var source = SourceFor(spec);
         var visible = await VisibleAsync(source, cancellationToken).ConfigureAwait(false);
-        var sql = "SELECT count() FROM (" + ClickHouseAggregationSql.Grouped(spec, source, visible, SampleRatio) + ")";
+        var sql = "SELECT count() FROM (" + ClickHouseAggregationSql.Grouped(spec, source, visible, SampleFor(spec)) + ")";
         return ParseLong(await ScalarAsync(sql, cancellationToken).ConfigureAwait(false));
     }
 
@@ -244,6 +244,20 @@ public sealed partial class ClickHouseCostStore : ICostStore
         return (await QueryAsync(sql, cancellationToken).ConfigureAwait(false))
             .Select(r => (DateTime.UnixEpoch.AddSeconds(ParseLong(r[0])), r[1]!, ParseDecimal(r[2]), ParseLong(r[3]))).ToList();
     }
+
+    /// <summary>
+    /// The table an aggregation reads: the raw rows for a sample or percentiles, the source the spec names, or else the
+    /// choice of <see cref="Routing"/>.
+    /// </summary>
+    internal AggregationSource SourceFor(CostAggregation spec) => spec switch
+    {
+        { Sample: not null } or { Percentiles: true } => AggregationSource.Raw,
+        { Source: CostSource.Raw } => AggregationSource.Raw,
+        { Source: CostSource.Rollup } => AggregationSource.Daily,
+        _ => SourceFor(spec.GroupBy.Concat(spec.Filters.Select(f => f.On))),
+    };
+
+    private string? SampleFor(CostAggregation spec) => spec.Sample is { } ratio ? ClickHouseAggregationSql.SampleLiteral(ratio) : SampleRatio;
 
     /// <summary>The table a query on these grouping and filter dimensions reads, under the current <see cref="Routing"/>.</summary>
     internal AggregationSource SourceFor(IEnumerable<CostGrouping> dimensions) => Routing switch

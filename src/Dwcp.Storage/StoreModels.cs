@@ -60,4 +60,26 @@ public sealed record CostAggregation
 
     /// <summary>Lines to skip.</summary>
     public long Offset { get; init; }
+
+    /// <summary>
+    /// Fraction of rows to sample, in (0, 1]; null reads every row. Sampled lines hold estimates (sample sums / ratio) with a
+    /// <see cref="CostLine.Estimate"/>; the same ratio always selects the same rows. A sample always reads the raw rows.
+    /// </summary>
+    public double? Sample { get; init; }
+
+    /// <summary>Also compute <see cref="CostLine.Percentiles"/> of per-row <see cref="RankBy"/> cost (raw rows only).</summary>
+    public bool Percentiles { get; init; }
+
+    /// <summary>Which data to read: null lets the store choose (the rollup when <see cref="RollupCanAnswer"/>).</summary>
+    public CostSource? Source { get; init; }
+
+    /// <summary>
+    /// True when the daily rollup holds what this aggregation needs: no resource or tag dimension (grouped or filtered),
+    /// no sample and no percentiles.
+    /// </summary>
+    public bool RollupCanAnswer => Sample is null && !Percentiles && RollupHas(GroupBy.Concat(Filters.Select(f => f.On)));
+
+    /// <summary>True when the daily rollup has every one of these dimensions (all but resource and tags).</summary>
+    public static bool RollupHas(IEnumerable<CostGrouping> dimensions) =>
+        dimensions.All(d => d.Dimension is not (CostDimension.Resource or CostDimension.Tag));
 }

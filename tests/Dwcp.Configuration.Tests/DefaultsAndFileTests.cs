@@ -63,7 +63,7 @@ public sealed class DefaultsAndFileTests : IDisposable
         var loaded = _dir.Load();
 
         Assert.Equal(DwcpConfigLoader.KeyPaths, loaded.Sources.Keys);
-        Assert.Equal(24, loaded.Sources.Count);
+        Assert.Equal(37, loaded.Sources.Count);
         Assert.All(loaded.Sources.Values, source => Assert.Equal("default", source));
         Assert.Contains("api.query_timeout", loaded.Sources.Keys);
         Assert.Contains("store", loaded.Sources.Keys);
@@ -110,6 +110,11 @@ public sealed class DefaultsAndFileTests : IDisposable
                 window_sizes: [30s, 1h]
                 max_latency_ms: 500
                 allowed_lateness: 0s
+                kafka_brokers: [broker:9092]
+                kafka_topic: t
+                kafka_group_id: g
+                kafka_properties: [security.protocol=SASL_SSL]
+                kafka_dead_letter_file: dead.ndjson
               clickhouse:
                 url: https://ch.example.com:8443
                 max_threads: 2
@@ -131,6 +136,16 @@ public sealed class DefaultsAndFileTests : IDisposable
                 aliases: [dept=Department]
                 required: [Department]
                 inherit: ["acct-1:Team=Data"]
+              anomalies:
+                webhook_url: https://hooks.example.com/dwcp
+                webhook_retries: 5
+                check_interval: 30m
+                fp_rate: 0.01
+                max_stream_series: 500
+              duckdb:
+                memory_limit: 2GiB
+                load_memory_limit: 200MB
+                string_compression: compact
             """);
 
         var loaded = _dir.Load();
@@ -146,6 +161,9 @@ public sealed class DefaultsAndFileTests : IDisposable
         Assert.Equal([TimeSpan.FromSeconds(30), TimeSpan.FromHours(1)], c.Streaming.WindowSizes);
         Assert.Equal(500, c.Streaming.MaxLatencyMs);
         Assert.Equal(TimeSpan.Zero, c.Streaming.AllowedLateness);
+        Assert.Equal(["broker:9092"], c.Streaming.KafkaBrokers);
+        Assert.Equal(("t", "g", "dead.ndjson"), (c.Streaming.KafkaTopic, c.Streaming.KafkaGroupId, c.Streaming.KafkaDeadLetterFile));
+        Assert.Equal(["security.protocol=SASL_SSL"], c.Streaming.KafkaProperties);
         Assert.Equal(new Uri("https://ch.example.com:8443"), c.ClickHouse.Url);
         Assert.Equal(2, c.ClickHouse.MaxThreads);
         Assert.Equal(1_610_612_736L, c.ClickHouse.MaxMemoryUsage);
@@ -160,9 +178,12 @@ public sealed class DefaultsAndFileTests : IDisposable
         Assert.True(c.Tags.CaseInsensitive);
         Assert.Equal(["dept=Department"], c.Tags.Aliases);
         Assert.Equal(["acct-1:Team=Data"], c.Tags.Inherit);
+        Assert.Equal((new Uri("https://hooks.example.com/dwcp"), 5), (c.Anomalies.WebhookUrl, c.Anomalies.WebhookRetries));
+        Assert.Equal((TimeSpan.FromMinutes(30), 0.01, 500), (c.Anomalies.CheckInterval, c.Anomalies.FpRate, c.Anomalies.MaxStreamSeries));
+        Assert.Equal((2L << 30, 200_000_000L, DuckDbStringCompression.Compact), (c.DuckDb.MemoryLimit, c.DuckDb.LoadMemoryLimit, c.DuckDb.StringCompression));
         Assert.DoesNotContain("default", loaded.Sources.Values);
         Assert.Equal("dwcp.yaml:2", loaded.Sources["store"]);
-        Assert.Equal("dwcp.yaml:25", loaded.Sources["api.urls"]);
+        Assert.Equal("dwcp.yaml:30", loaded.Sources["api.urls"]);
     }
 
     [Fact]

@@ -39,6 +39,11 @@ public sealed class EnvironmentAndOverrideTests : IDisposable
             ["DWCP_STREAMING_WINDOW_SIZES"] = "1h,1d",
             ["DWCP_STREAMING_MAX_LATENCY_MS"] = "3",
             ["DWCP_STREAMING_ALLOWED_LATENESS"] = "2m",
+            ["DWCP_STREAMING_KAFKA_BROKERS"] = "k1:9092,k2:9093",
+            ["DWCP_STREAMING_KAFKA_TOPIC"] = "events",
+            ["DWCP_STREAMING_KAFKA_GROUP_ID"] = "g1",
+            ["DWCP_STREAMING_KAFKA_PROPERTIES"] = "security.protocol=SSL;ssl.ca.location=/etc/ca.pem",
+            ["DWCP_STREAMING_KAFKA_DEAD_LETTER_FILE"] = "/data/dead.ndjson",
             ["DWCP_CLICKHOUSE_URL"] = "http://ch:8123",
             ["DWCP_CLICKHOUSE_MAX_THREADS"] = "4",
             ["DWCP_CLICKHOUSE_MAX_MEMORY_USAGE"] = "512MB",
@@ -54,6 +59,14 @@ public sealed class EnvironmentAndOverrideTests : IDisposable
             ["DWCP_TAGS_ALIASES"] = "dept=Department,env=Environment",
             ["DWCP_TAGS_REQUIRED"] = "Department;Owner",
             ["DWCP_TAGS_INHERIT"] = "111:Team=Data",
+            ["DWCP_ANOMALIES_WEBHOOK_URL"] = "http://hooks:9000/a",
+            ["DWCP_ANOMALIES_WEBHOOK_RETRIES"] = "0",
+            ["DWCP_ANOMALIES_CHECK_INTERVAL"] = "0s",
+            ["DWCP_ANOMALIES_FP_RATE"] = "0.002",
+            ["DWCP_ANOMALIES_MAX_STREAM_SERIES"] = "9",
+            ["DWCP_DUCKDB_MEMORY_LIMIT"] = "512MB",
+            ["DWCP_DUCKDB_LOAD_MEMORY_LIMIT"] = "100MB",
+            ["DWCP_DUCKDB_STRING_COMPRESSION"] = "compact",
         };
 
         var loaded = _dir.Load(env: env);
@@ -73,6 +86,11 @@ public sealed class EnvironmentAndOverrideTests : IDisposable
         Assert.Equal([TimeSpan.FromHours(1), TimeSpan.FromDays(1)], c.Streaming.WindowSizes);
         Assert.Equal(3, c.Streaming.MaxLatencyMs);
         Assert.Equal(TimeSpan.FromMinutes(2), c.Streaming.AllowedLateness);
+        Assert.Equal(["k1:9092", "k2:9093"], c.Streaming.KafkaBrokers);
+        Assert.Equal("events", c.Streaming.KafkaTopic);
+        Assert.Equal("g1", c.Streaming.KafkaGroupId);
+        Assert.Equal(["security.protocol=SSL", "ssl.ca.location=/etc/ca.pem"], c.Streaming.KafkaProperties);
+        Assert.Equal("/data/dead.ndjson", c.Streaming.KafkaDeadLetterFile);
         Assert.Equal(new Uri("http://ch:8123"), c.ClickHouse.Url);
         Assert.Equal(4, c.ClickHouse.MaxThreads);
         Assert.Equal(512_000_000L, c.ClickHouse.MaxMemoryUsage);
@@ -84,6 +102,9 @@ public sealed class EnvironmentAndOverrideTests : IDisposable
         Assert.Equal(8, c.Api.MaxResults);
         Assert.False(c.Api.CacheEnabled);
         Assert.Equal(["http://localhost:1", "http://localhost:2"], c.Api.Urls);
+        Assert.Equal((new Uri("http://hooks:9000/a"), 0), (c.Anomalies.WebhookUrl, c.Anomalies.WebhookRetries));
+        Assert.Equal((TimeSpan.Zero, 0.002, 9), (c.Anomalies.CheckInterval, c.Anomalies.FpRate, c.Anomalies.MaxStreamSeries));
+        Assert.Equal((512_000_000L, 100_000_000L, DuckDbStringCompression.Compact), (c.DuckDb.MemoryLimit, c.DuckDb.LoadMemoryLimit, c.DuckDb.StringCompression));
         Assert.All(loaded.Sources, kv => Assert.Equal("env " + DwcpConfigLoader.EnvironmentVariableOf(kv.Key), kv.Value));
     }
 

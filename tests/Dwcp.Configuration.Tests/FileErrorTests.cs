@@ -50,7 +50,7 @@ public sealed class FileErrorTests : IDisposable
 
         Assert.Equal(
             "dwcp.yaml line 2: unknown key 'analytics.stor'. Did you mean 'store'? "
-            + "Known keys under analytics: store, data_dir, scope, streaming, clickhouse, ml_models, api, tags.",
+            + "Known keys under analytics: store, data_dir, scope, streaming, clickhouse, ml_models, api, tags, anomalies, duckdb.",
             error.Message);
     }
 
@@ -166,6 +166,8 @@ public sealed class FileErrorTests : IDisposable
     [InlineData("clickhouse", "max_memory_usage: -1", "analytics.clickhouse.max_memory_usage: must not be negative (0 means no limit) but is -1.")]
     [InlineData("ml_models", "batch_size: 0", "analytics.ml_models.batch_size: must be at least 1 but is 0.")]
     [InlineData("ml_models", "num_workers: 0", "analytics.ml_models.num_workers: must be at least 1 but is 0.")]
+    [InlineData("duckdb", "load_memory_limit: 40MB", "analytics.duckdb.load_memory_limit: must be at least 96MB but is 40000000 bytes.")]
+    [InlineData("duckdb", "memory_limit: 1MB", "analytics.duckdb.memory_limit: must be at least 64MB but is 1000000 bytes.")]
     public void A_value_out_of_range_names_the_key_the_rule_and_an_example(string section, string line, string expected)
     {
         var error = _dir.FileFails($"analytics:\n  {section}:\n    {line}\n");

@@ -21,10 +21,10 @@ public sealed class DuckDbCostStoreTests : CostStoreContract
     [Fact]
     public async Task Schema_version_is_recorded_and_reopening_is_idempotent()
     {
-        Assert.Equal(1, (await Store.GetInfoAsync()).SchemaVersion);
+        Assert.Equal(2, (await Store.GetInfoAsync()).SchemaVersion);
         await Store.DisposeAsync();
         await using var again = DuckDbCostStore.Open(_dir);
-        Assert.Equal(1, (await again.GetInfoAsync()).SchemaVersion);
+        Assert.Equal(2, (await again.GetInfoAsync()).SchemaVersion);
     }
 
     [Fact]
@@ -80,5 +80,119 @@ public sealed class DuckDbCostStoreTests : CostStoreContract
         {
             p.Kill();
         }
+    }
+}
+
+/// <summary>The DuckDB store's tuning: the load-time memory limit, string compression, and failures on the writer thread.</summary>
+public sealed class DuckDbStoreTuningTests : IAsyncLifetime
+{
+    private static readonly DateOnly Jan1 = new(2024, 1, 1);
+    private readonly string _dir = RepoPaths.NewTempDir("dwcp-duck-tuning");
+    private DuckDbCostStore _store = null!;
+
+    public Task InitializeAsync()
+    {
+        _store = DuckDbCostStore.Open(_dir, options: new DuckDbStoreOptions { MemoryLimit = "600MB", LoadMemoryLimit = "200MB" });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _store.DisposeAsync();
+
+    [Fact]
+    public async Task A_load_lowers_the_buffer_pool_and_commit_or_abort_restore_it()
+    {
+        // DuckDB reports sizes in its own units (e.g. "572.2 MiB" for 600MB), so compare against the value it shows
+        // outside a load rather than the text we set.
+        var normal = _store.CurrentSetting("memory_limit");
+        await using (var s = await _store.BeginLoadAsync(new LoadRequest("commit")))
+        {
+            var during = _store.CurrentSetting("memory_limit");
+            Assert.NotEqual(normal, during);
+            Assert.True(ParseMiB(during!) < ParseMiB(normal!), $"{during} should be below {normal}");
+            s.Append(TestRows.Make("A", Jan1, "s", 1m));
+            await s.CommitAsync();
+        }
+
+        Assert.Equal(normal, _store.CurrentSetting("memory_limit"));
+        await using (var s = await _store.BeginLoadAsync(new LoadRequest("abort")))
+        {
+            s.Append(TestRows.Make("A", Jan1, "s", 1m));
+            await s.AbortAsync();
+        }
+
+        Assert.Equal(normal, _store.CurrentSetting("memory_limit"));
+    }
+
+    [Fact]
+    public async Task Fast_string_compression_disables_fsst_and_compact_keeps_it()
+    {
+        Assert.Contains("fsst", _store.CurrentSetting("disabled_compression_methods") ?? string.Empty, StringComparison.OrdinalIgnoreCase);
+        await _store.DisposeAsync();
+        _store = DuckDbCostStore.Open(_dir, options: new DuckDbStoreOptions { StringCompression = StringCompression.Compact });
+        Assert.DoesNotContain("fsst", _store.CurrentSetting("disabled_compression_methods") ?? string.Empty, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_value_the_writer_cannot_store_fails_the_load_with_the_row_and_leaves_nothing()
+    {
+        // 10^25 does not fit DECIMAL(38,15) (at most 23 integer digits). The writer thread hits it; the error must reach
+        // the caller, and aborting must remove every row of the load, including the parts committed before it.
+        _store.ChunkRows = 3;
+        StoreException? error = null;
+        await using (var s = await _store.BeginLoadAsync(new LoadRequest("overflow")))
+        {
+            try
+            {
+                for (var i = 0; i < 10; i++)
+                {
+                    s.Append(TestRows.Make("A", Jan1, "s", 1m));
+                }
+
+                s.Append(TestRows.Make("A", Jan1, "huge", 10_000_000_000_000_000_000_000_000m));
+                await s.CommitAsync();
+            }
+            catch (StoreException ex)
+            {
+                error = ex;
+            }
+        }
+
+        Assert.NotNull(error);
+        Assert.Contains("DuckDB store", error!.Message, StringComparison.Ordinal);
+        Assert.Equal(0, (await _store.GetInfoAsync()).VisibleRows);
+        Assert.Empty(await _store.ReadRowsAsync(Jan1, Jan1, []).ToListAsync());
+
+        // The store is still usable afterwards.
+        _store.ChunkRows = 122_880;
+        await using (var s = await _store.BeginLoadAsync(new LoadRequest("after")))
+        {
+            s.Append(TestRows.Make("A", Jan1, "ok", 2.5m));
+            await s.CommitAsync();
+        }
+
+        Assert.Equal(2.5m, (await _store.ReadRowsAsync(Jan1, Jan1, []).ToListAsync()).Single().BilledCost);
+    }
+
+    [Theory]
+    [InlineData("lots")]
+    [InlineData("12 parsecs")]
+    [InlineData("")]
+    public void A_memory_limit_that_is_not_a_size_is_rejected_with_the_key(string value)
+    {
+        var ex = Assert.Throws<StoreException>(() => DuckDbCostStore.Open(RepoPaths.NewTempDir("dwcp-duck-bad"), options: new DuckDbStoreOptions { LoadMemoryLimit = value }));
+        Assert.Contains("analytics.duckdb.load_memory_limit", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static double ParseMiB(string text)
+    {
+        var parts = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var n = double.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
+        return parts[1] switch
+        {
+            "KiB" or "KB" => n / 1024,
+            "MiB" or "MB" => n,
+            "GiB" or "GB" => n * 1024,
+            _ => throw new FormatException(text),
+        };
     }
 }

@@ -39,6 +39,15 @@ public sealed record CostQuery
     /// and are never summed across them.
     /// </summary>
     public string? Currency { get; init; }
+
+    /// <summary>
+    /// Approximate answer: the fraction of rows to sample, in (0, 1]. Null (the default) is an exact answer, never sampled.
+    /// A sampled answer says so in <see cref="CostQueryResult.Approximate"/> and gives an interval per amount.
+    /// </summary>
+    public double? Sample { get; init; }
+
+    /// <summary>Also compute the 95th and 99th percentiles of per-row cost (of <see cref="RankBy"/>) per line and total.</summary>
+    public bool Percentiles { get; init; }
 }
 
 /// <summary>One line of a cost answer: a time bucket (unless the grain is Total), the group's key values and its measures.</summary>
@@ -67,6 +76,12 @@ public sealed record CostLine(
     /// <summary>List − Effective: what discounts and commitments saved against list price.</summary>
     public decimal Savings => ListCost - EffectiveCost;
 
+    /// <summary>For a sampled answer: the amounts above are estimates (sample sums / ratio) with these intervals; null when exact.</summary>
+    public CostEstimate? Estimate { get; init; }
+
+    /// <summary>Percentiles of per-row cost when asked for (<see cref="CostQuery.Percentiles"/>); otherwise null.</summary>
+    public CostPercentiles? Percentiles { get; init; }
+
     /// <summary>The value of a measure.</summary>
     public decimal Get(CostMeasure measure) => measure switch
     {
@@ -81,6 +96,12 @@ public sealed record CurrencyTotal(string Currency, decimal BilledCost, decimal 
 {
     /// <summary>List − Effective.</summary>
     public decimal Savings => ListCost - EffectiveCost;
+
+    /// <summary>For a sampled answer: the amounts above are estimates with these intervals; null when exact.</summary>
+    public CostEstimate? Estimate { get; init; }
+
+    /// <summary>Percentiles of per-row cost when asked for; otherwise null.</summary>
+    public CostPercentiles? Percentiles { get; init; }
 
     /// <summary>The value of a measure.</summary>
     public decimal Get(CostMeasure measure) => measure switch
@@ -120,4 +141,10 @@ public sealed record CostQueryResult
 
     /// <summary>Every rate a converted answer used, one per billing currency and charge day, ordered by currency then day.</summary>
     public IReadOnlyList<RateUsed> RatesUsed { get; init; } = [];
+
+    /// <summary>Which stored data answered the lines: the daily rollup when it can, the raw rows otherwise.</summary>
+    public CostSource Source { get; init; } = CostSource.Raw;
+
+    /// <summary>Set when the answer is an estimate from a sample (<see cref="CostQuery.Sample"/>); null for an exact answer.</summary>
+    public CostApproximation? Approximate { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dwcp.Forecasting.Analysis;
 using Dwcp.Forecasting.Ensemble;
 using Dwcp.Forecasting.Numerics;
@@ -51,8 +52,20 @@ public sealed record CostForecast
     /// <summary>Why <see cref="AccuracyScore"/> is null.</summary>
     public string? AccuracyUnavailableReason { get; init; }
 
-    /// <summary>Number of backtest origins behind the accuracy score and the bounds.</summary>
+    /// <summary>Number of backtest origins spanning the whole horizon (behind the accuracy score).</summary>
     public int BacktestOrigins { get; init; }
+
+    /// <summary>Number of rolling origins behind the bounds (including those that reach only part of the horizon).</summary>
+    public int BoundsOrigins { get; init; }
+
+    /// <summary>Longest horizon (days) the backtest observed with enough origins; beyond it the bounds are extrapolated.</summary>
+    public int ObservedHorizonDays { get; init; }
+
+    /// <summary>True when the bounds are less trustworthy than usual; <see cref="ConfidenceNotes"/> says why.</summary>
+    public bool LowConfidence { get; init; }
+
+    /// <summary>Why <see cref="LowConfidence"/> is set (extrapolated bounds, short history, capped width, no backtest); empty otherwise.</summary>
+    public IReadOnlyList<string> ConfidenceNotes { get; init; } = [];
 
     /// <summary>Model or ensemble used (as in the CSV output).</summary>
     public required string Model { get; init; }
@@ -65,14 +78,17 @@ public sealed record CostForecast
 }
 
 /// <summary>
-/// Forecasts a daily cost series for a horizon of days. The bounds of the horizon sum are empirical quantiles of the
-/// errors of horizon sums in a rolling-origin backtest (origins every ⌈H/6⌉ days, up to 20, at least 5 needed);
-/// with fewer origins they come from the per-day model standard deviations combined with a random-walk covariance
-/// (Cov(e_i, e_j) = σ²_min(i,j)). Missing days are zero cost; duplicate days are added.
+/// Forecasts a daily cost series for a horizon of days. Bounds come from a rolling-origin backtest of the chosen model
+/// or combination (see <c>docs/forecasting.md</c>, "Cost forecast"): up to 24 origins, each forecasting as many days as
+/// the history allows; the error scale of the k-day sum is measured wherever at least 8 origins reach day k and
+/// extrapolated beyond as a power of k fitted to the observed scales; the bounds are symmetric conformal quantiles of
+/// the scaled errors. Extrapolated, capped or model-only bounds and histories shorter than two months are flagged
+/// with <see cref="CostForecast.LowConfidence"/>. Missing days are zero cost; duplicate days are added.
 /// </summary>
 public static class CostForecaster
 {
-    private const int MaxOrigins = 20;
+    /// <summary>Days of the "monthly" period.</summary>
+    private const int MonthDays = 30;
 
     /// <summary>Forecasts <paramref name="horizonDays"/> days after the last day of <paramref name="history"/>.</summary>
     /// <exception cref="ArgumentException">Empty history, fewer than 2 days, horizon ≤ 0 or level outside (0, 100).</exception>
@@ -121,60 +137,76 @@ public static class CostForecaster
         decimal current = exact[^cur..].Sum();
 
         int minTrain = Math.Max(SeriesAnalysis.MinimumForModels, 14);
-        int step = Math.Max(1, (int)Math.Ceiling(horizonDays / 6.0));
-        var origins = new List<int>();
-        for (int end = n - horizonDays; end >= minTrain && origins.Count < MaxOrigins; end -= step)
-        {
-            origins.Add(end);
-        }
-
-        var sumErrors = new List<double>();
+        var bt = fc.Reforecast is { } refit && n - minTrain >= 1
+            ? RollingOriginBounds.Run(y, horizonDays, minTrain, refit)
+            : null;
+        var full = bt?.FullOrigins.ToArray() ?? [];
         double absErr = 0, absAct = 0;
-        foreach (var end in origins)
+        foreach (var j in full)
         {
-            var f = fc.Reforecast!(y[..end]);
-            double sa = 0, sf = 0;
             for (int s = 0; s < horizonDays; s++)
             {
-                sa += y[end + s];
-                sf += f[s];
-                absErr += Math.Abs(y[end + s] - f[s]);
-                absAct += Math.Abs(y[end + s]);
+                absErr += Math.Abs(bt!.Errors[j][s]);
+                absAct += Math.Abs(y[bt.Ends[j] + s]);
             }
-
-            sumErrors.Add(sa - sf);
         }
 
-        double lower, upper;
+        var notes = new List<string>();
+        double halfSum;
+        double[] halfDay;
         string boundsMethod;
-        double alpha = (1 - level / 100) / 2;
-        if (sumErrors.Count >= 5)
+        if (bt is { ObservedSteps: > 0 })
         {
-            lower = predicted + Stats.Quantile(sumErrors, alpha);
-            upper = predicted + Stats.Quantile(sumErrors, 1 - alpha);
-            boundsMethod = $"empirical quantiles of {sumErrors.Count} backtest horizon-sum errors";
+            halfSum = bt.HalfWidths(level, cumulative: true, out double growth)[^1];
+            halfDay = bt.HalfWidths(level, cumulative: false, out _);
+            boundsMethod = bt.ObservedSteps >= horizonDays
+                ? $"conformal: quantile of |sum error|/σ over {bt.Ends.Length} rolling origins ({full.Length} spanning the horizon)"
+                : $"conformal over {bt.Ends.Length} rolling origins up to day {bt.ObservedSteps}, σ extrapolated to day {horizonDays} as k^{growth.ToString("0.00", CultureInfo.InvariantCulture)}";
+            if (bt.ObservedSteps < horizonDays)
+            {
+                notes.Add($"the backtest observed sums up to {bt.ObservedSteps} days with at least {RollingOriginBounds.MinOriginsPerStep} origins; the {horizonDays}-day bounds are extrapolated");
+            }
         }
         else
         {
             var iv = fc.Intervals[0];
             double z = Stats.Z(level);
             double var = 0;
+            halfDay = new double[horizonDays];
             for (int i = 0; i < horizonDays; i++)
             {
                 double si = (iv.Upper[i] - iv.Lower[i]) / (2 * z);
                 var += (2 * (horizonDays - i) - 1) * si * si;
+                halfDay[i] = (iv.Upper[i] - iv.Lower[i]) / 2;
             }
 
-            lower = predicted - z * Math.Sqrt(var);
-            upper = predicted + z * Math.Sqrt(var);
+            halfSum = z * Math.Sqrt(var);
             boundsMethod = "per-day model deviations with random-walk covariance (too few backtest origins)";
+            notes.Add($"fewer than {RollingOriginBounds.MinOriginsPerStep} backtest origins: the bounds come from the model alone");
         }
 
-        lower = Math.Min(lower, predicted);
-        upper = Math.Max(upper, predicted);
+        if (n < 2 * MonthDays)
+        {
+            notes.Add($"history of {n} days is shorter than two monthly cycles ({2 * MonthDays} days)");
+        }
+
+        double cap = horizonDays * MeanAbs(y);
+        if (halfSum > cap && cap > 0)
+        {
+            notes.Add($"the half-width of the sum ({halfSum.ToString("0.00", CultureInfo.InvariantCulture)}) was capped at {horizonDays} × the mean absolute daily cost");
+            halfSum = cap;
+        }
+
+        bool nonNegative = y.All(v => v >= 0);
+        double lower = predicted - halfSum, upper = predicted + halfSum;
+        if (nonNegative)
+        {
+            lower = Math.Max(0, lower);
+        }
+
         double? accuracy = null;
         string? reason = null;
-        if (origins.Count == 0)
+        if (full.Length == 0)
         {
             reason = $"history of {n} days is shorter than {horizonDays + minTrain} days (horizon + {minTrain} training days) needed for a backtest";
         }
@@ -193,7 +225,8 @@ public static class CostForecaster
         var daily = new List<DailyCostForecast>(horizonDays);
         for (int i = 0; i < horizonDays; i++)
         {
-            daily.Add(new DailyCostForecast(last.AddDays(i + 1), Money(fc.Mean[i]), Money(fc.Intervals[0].Lower[i]), Money(fc.Intervals[0].Upper[i])));
+            double lo = fc.Mean[i] - halfDay[i], hi = fc.Mean[i] + halfDay[i];
+            daily.Add(new DailyCostForecast(last.AddDays(i + 1), Money(fc.Mean[i]), Money(nonNegative ? Math.Max(0, lo) : lo), Money(hi)));
         }
 
         return new CostForecast
@@ -210,12 +243,18 @@ public static class CostForecaster
             MonthlySeasonality = SeriesAnalysis.SeasonalStrength(y, 30),
             AccuracyScore = accuracy,
             AccuracyUnavailableReason = reason,
-            BacktestOrigins = origins.Count,
+            BacktestOrigins = full.Length,
+            BoundsOrigins = bt?.Ends.Length ?? 0,
+            ObservedHorizonDays = bt?.ObservedSteps ?? 0,
+            LowConfidence = notes.Count > 0,
+            ConfidenceNotes = notes,
             Model = fc.Model,
             Daily = daily,
             MissingDaysFilled = missing,
         };
     }
+
+    private static double MeanAbs(double[] y) => y.Length == 0 ? 0 : y.Sum(Math.Abs) / y.Length;
 
     private static decimal Money(double v) => Math.Round((decimal)v, 2, MidpointRounding.ToEven);
 }

@@ -29,6 +29,12 @@ public sealed record AutoForecasterOptions
     /// <summary>Candidates whose backtest MASE exceeds this multiple of the best one never join a combination.</summary>
     public double MaxRelativeError { get; init; } = 2.5;
 
+    /// <summary>
+    /// When true (default), each conformal level ℓ uses the smallest quantile level whose leave-one-origin-out
+    /// coverage in the backtest reaches ℓ (quantile recalibration on the validation folds).
+    /// </summary>
+    public bool CalibrateIntervals { get; init; } = true;
+
     /// <summary>Optional profile that accumulates time per model and phase.</summary>
     public ForecastProfile? Profile { get; init; }
 }
@@ -133,44 +139,21 @@ public sealed class AutoForecaster : IForecastModel
             runs.Add(run);
         }
 
-        var ranked = Enumerable.Range(0, models.Count).Where(i => double.IsFinite(runs[i].Score)).OrderBy(i => runs[i].Score).ToList();
-        if (ranked.Count == 0)
-        {
-            ranked = [0];
-        }
-
-        var eligible = ranked.Where(i => runs[i].Score <= _options.MaxRelativeError * runs[ranked[0]].Score).ToList();
-
-        int[] bestSet = [ranked[0]];
-        double[] bestW = [1.0];
-        double bestScore = runs[ranked[0]].Score;
-        for (int k = 2; k <= Math.Min(_options.FixedMembers > 0 ? _options.FixedMembers : _options.MaxMembers, eligible.Count); k++)
-        {
-            var set = eligible.Take(k).ToArray();
-            var w = Weights(set.Select(i => runs[i].Score).ToArray());
-            var combined = new double[origins.Length][];
-            for (int j = 0; j < origins.Length; j++)
-            {
-                combined[j] = Backtest.Combine([.. set.Select(i => runs[i].Forecasts[j])], w);
-            }
-
-            double score = Backtest.Mase(combined, y, origins, mMin);
-            if (score < bestScore - 1e-12 || _options.FixedMembers > 0)
-            {
-                bestSet = set;
-                bestW = w;
-                bestScore = score;
-            }
-        }
-
+        int[] all = [.. Enumerable.Range(0, origins.Length)];
+        var (bestSet, bestW, bestScore, ranked) = Choose(runs, y, origins, mMin, all);
         var mean = Backtest.Combine([.. bestSet.Select(i => finals[i].Mean)], bestW);
-        var btForecasts = new double[origins.Length][];
+
+        // Interval errors are cross-validated over the selection too: origin j's error comes from the members and
+        // weights chosen on the other origins, so the optimism of picking the best models on the same backtest
+        // does not narrow the intervals.
+        var cvForecasts = new double[origins.Length][];
         for (int j = 0; j < origins.Length; j++)
         {
-            btForecasts[j] = Backtest.Combine([.. bestSet.Select(i => runs[i].Forecasts[j])], bestW);
+            var (set, w, _, _) = origins.Length >= 2 ? Choose(runs, y, origins, mMin, [.. all.Where(k => k != j)]) : (bestSet, bestW, 0, ranked);
+            cvForecasts[j] = Backtest.Combine([.. set.Select(i => runs[i].Forecasts[j])], w);
         }
 
-        var errors = Backtest.Errors(btForecasts, y, origins);
+        var errors = Backtest.Errors(cvForecasts, y, origins);
         string name = bestSet.Length == 1 ? models[bestSet[0]].Name : $"ensemble({string.Join('+', bestSet.Select(i => models[i].Name))})";
         string detail = bestSet.Length == 1
             ? finals[bestSet[0]].Detail
@@ -205,9 +188,15 @@ public sealed class AutoForecaster : IForecastModel
         {
             foreach (var level in request.Levels)
             {
-                var half = Backtest.ConformalHalfWidth(errors, level);
+                double used = _options.CalibrateIntervals ? Backtest.CalibratedLevel(errors, level) : level;
+                if (used != level)
+                {
+                    notes.Add($"{level.ToString(CultureInfo.InvariantCulture)}% interval recalibrated to the {used.ToString("0.0", CultureInfo.InvariantCulture)}% conformal quantile (leave-one-origin-out coverage)");
+                }
+
+                var half = Backtest.ConformalHalfWidth(errors, used);
                 intervals.Add(new PredictionInterval(level, mean.Select((v, s) => v - half[s]).ToArray(), mean.Select((v, s) => v + half[s]).ToArray()));
-                double cov = Backtest.ConformalCoverage(errors, level);
+                double cov = Backtest.ConformalCoverage(errors, used);
                 if (double.IsFinite(cov))
                 {
                     coverage[level] = cov;
@@ -243,6 +232,44 @@ public sealed class AutoForecaster : IForecastModel
             Mean = Cut(r.Mean),
             Intervals = [.. r.Intervals.Select(i => i with { Lower = Cut(i.Lower), Upper = Cut(i.Upper) })],
         };
+    }
+
+    /// <summary>Ranks the candidates on the origins in <paramref name="use"/> and applies the combination rule.</summary>
+    private (int[] Set, double[] Weights, double Score, List<int> Ranked) Choose(List<BacktestRun> runs, double[] y, int[] origins, int mMin, int[] use)
+    {
+        var os = use.Select(j => origins[j]).ToArray();
+        double Score(double[][] forecasts) => Backtest.Mase([.. use.Select(j => forecasts[j])], y, os, mMin);
+        var scores = use.Length == origins.Length ? runs.Select(r => r.Score).ToArray() : runs.Select(r => Score(r.Forecasts)).ToArray();
+        var ranked = Enumerable.Range(0, runs.Count).Where(i => double.IsFinite(scores[i])).OrderBy(i => scores[i]).ToList();
+        if (ranked.Count == 0)
+        {
+            ranked = [0];
+        }
+
+        var eligible = ranked.Where(i => scores[i] <= _options.MaxRelativeError * scores[ranked[0]]).ToList();
+        int[] bestSet = [ranked[0]];
+        double[] bestW = [1.0];
+        double bestScore = scores[ranked[0]];
+        for (int k = 2; k <= Math.Min(_options.FixedMembers > 0 ? _options.FixedMembers : _options.MaxMembers, eligible.Count); k++)
+        {
+            var set = eligible.Take(k).ToArray();
+            var w = Weights(set.Select(i => scores[i]).ToArray());
+            var combined = new double[origins.Length][];
+            foreach (var j in use)
+            {
+                combined[j] = Backtest.Combine([.. set.Select(i => runs[i].Forecasts[j])], w);
+            }
+
+            double score = Score(combined);
+            if (score < bestScore - 1e-12 || _options.FixedMembers > 0)
+            {
+                bestSet = set;
+                bestW = w;
+                bestScore = score;
+            }
+        }
+
+        return (bestSet, bestW, bestScore, ranked);
     }
 
     private T Measure<T>(string model, string phase, Func<T> work) =>

@@ -15,6 +15,8 @@ public sealed class DwcpSchema : Schema
         : base(services)
     {
         Query = services.GetRequiredService<DwcpQuery>();
+        Mutation = services.GetRequiredService<DwcpMutation>();
+        Subscription = services.GetRequiredService<DwcpSubscription>();
         Description = "DWCP Analytics: multi-cloud cost (FOCUS) as GraphQL.";
     }
 }
@@ -25,6 +27,8 @@ public sealed class DwcpQuery : ObjectGraphType
     public DwcpQuery()
     {
         Name = "Query";
+        this.AddAnomalyFields();
+        this.AddStreamFields();
         Field<NonNullGraphType<CostMetricsResultType>>("getCostMetrics")
             .Description("Cost per time bucket and group, in the product guide's shape. Always grouped by provider (unless includeProvider: false) and by currency; dates are inclusive UTC days.")
             .Argument<NonNullGraphType<StringGraphType>>("startDate", "First day, YYYY-MM-DD (inclusive).")

@@ -4,15 +4,22 @@ using DuckDB.NET.Data;
 
 namespace Dwcp.Storage.DuckDb;
 
-/// <summary>Builds parameterised DuckDB SQL for a <see cref="CostAggregation"/>. Values are always parameters.</summary>
-internal sealed class DuckDbAggregationSql
+/// <summary>
+/// Builds parameterised DuckDB SQL for a <see cref="CostAggregation"/>. Values are always parameters. Over the raw rows
+/// (<c>visible_cost_rows</c>) by default, or over the daily rollup (see <see cref="DuckDbDailyRollup"/>) when built with
+/// <c>rollup: true</c>.
+/// </summary>
+internal sealed class DuckDbAggregationSql(bool rollup = false)
 {
     private readonly List<DuckDBParameter> _parameters = [];
 
     public IReadOnlyList<DuckDBParameter> Parameters => _parameters;
 
-    /// <summary>The SQL expression of a dimension over <c>visible_cost_rows</c>.</summary>
-    public string Dimension(CostGrouping grouping) => grouping.Dimension switch
+    /// <summary>True when this SQL reads the daily rollup.</summary>
+    public bool Rollup => rollup;
+
+    /// <summary>The SQL expression of a dimension over <c>visible_cost_rows</c> (or the rollup).</summary>
+    public string Dimension(CostGrouping grouping) => rollup ? DuckDbDailyRollup.Column(grouping) : grouping.Dimension switch
     {
         CostDimension.Provider => "\"ProviderName\"",
         CostDimension.BillingAccount => "\"BillingAccountId\"",
@@ -40,7 +47,7 @@ internal sealed class DuckDbAggregationSql
     public string Where(DateOnly from, DateOnly to, IReadOnlyList<CostFilter> filters)
     {
         var sb = new StringBuilder();
-        sb.Append("charge_date BETWEEN ").Append(Param(from)).Append(" AND ").Append(Param(to));
+        sb.Append(rollup ? "day BETWEEN " : "charge_date BETWEEN ").Append(Param(from)).Append(" AND ").Append(Param(to));
         foreach (var f in filters)
         {
             sb.Append(" AND ").Append(Filter(f));
@@ -67,11 +74,11 @@ internal sealed class DuckDbAggregationSql
         return parts.Count == 0 ? "FALSE" : "(" + string.Join(" OR ", parts) + ")";
     }
 
-    public static string Period(CostGrain grain) => grain switch
+    public static string Period(CostGrain grain, string day = "charge_date") => grain switch
     {
-        CostGrain.Day => "charge_date",
-        CostGrain.Week => "CAST(date_trunc('week', charge_date) AS DATE)",
-        CostGrain.Month => "CAST(date_trunc('month', charge_date) AS DATE)",
+        CostGrain.Day => day,
+        CostGrain.Week => $"CAST(date_trunc('week', {day}) AS DATE)",
+        CostGrain.Month => $"CAST(date_trunc('month', {day}) AS DATE)",
         _ => "CAST(NULL AS DATE)",
     };
 
@@ -88,14 +95,30 @@ internal sealed class DuckDbAggregationSql
         var n = spec.GroupBy.Count;
         var keys = Enumerable.Range(0, n).Select(i => "k" + i).ToArray();
         var sb = new StringBuilder();
-        sb.Append("WITH base AS (SELECT ").Append(Period(spec.Grain)).Append(" AS period");
+        if (rollup && !spec.RollupCanAnswer)
+        {
+            throw new StoreException("The daily rollup cannot answer this aggregation (resource or tag dimension, sample or percentiles); read the raw rows.");
+        }
+
+        sb.Append(rollup ? DuckDbDailyRollup.With + ", base AS (SELECT " : "WITH base AS (SELECT ").Append(Period(spec.Grain, rollup ? "day" : "charge_date")).Append(" AS period");
         for (var i = 0; i < n; i++)
         {
             sb.Append(", ").Append(Dimension(spec.GroupBy[i])).Append(" AS ").Append(keys[i]);
         }
 
-        sb.Append(", \"BillingCurrency\" AS currency, \"BilledCost\", \"EffectiveCost\", \"ListCost\", \"ConsumedQuantity\", \"ConsumedUnit\" FROM visible_cost_rows WHERE ")
-          .Append(Where(spec.From, spec.To, spec.Filters)).Append("), folded AS (SELECT period, currency, \"BilledCost\", \"EffectiveCost\", \"ListCost\", \"ConsumedQuantity\", \"ConsumedUnit\"");
+        // Uniform measure columns over either source: b, e, l (costs), q (quantity), qn (rows with a quantity), u (unit), n (rows).
+        sb.Append(rollup
+            ? ", currency, billed AS b, effective AS e, list AS l, qty AS q, qty_count AS qn, consumed_unit AS u, row_count AS n FROM cost_daily_visible WHERE "
+            : ", \"BillingCurrency\" AS currency, \"BilledCost\" AS b, \"EffectiveCost\" AS e, \"ListCost\" AS l, \"ConsumedQuantity\" AS q, " +
+              "CAST(\"ConsumedQuantity\" IS NOT NULL AS BIGINT) AS qn, \"ConsumedUnit\" AS u, 1 AS n" +
+              (spec.Percentiles ? $", CAST(coalesce(\"{PercentileColumn(spec.RankBy)}\", 0) AS DOUBLE) AS y" : "") + " FROM visible_cost_rows WHERE ");
+        sb.Append(Where(spec.From, spec.To, spec.Filters));
+        if (spec.Sample is { } ratio)
+        {
+            sb.Append(" AND ").Append(SampleCondition(ratio));
+        }
+
+        sb.Append("), folded AS (SELECT period, currency, b, e, l, q, qn, u, n").Append(spec.Percentiles ? ", y" : "");
 
         var keep = KeepCondition(spec.KeepKeys, keys);
         for (var i = 0; i < n; i++)
@@ -110,10 +133,20 @@ internal sealed class DuckDbAggregationSql
             sb.Append(", ").Append(k);
         }
 
-        sb.Append(", currency, is_other, sum(\"BilledCost\") AS billed_cost, sum(\"EffectiveCost\") AS effective_cost, sum(\"ListCost\") AS list_cost, ")
-          .Append("sum(\"ConsumedQuantity\") AS consumed_quantity, count(DISTINCT \"ConsumedUnit\") AS unit_count, ")
-          .Append("count(\"ConsumedQuantity\") FILTER (WHERE \"ConsumedUnit\" IS NULL) AS unitless, min(\"ConsumedUnit\") AS consumed_unit, count(*) AS row_count ")
-          .Append("FROM folded GROUP BY period");
+        sb.Append(", currency, is_other, sum(b) AS billed_cost, sum(e) AS effective_cost, sum(l) AS list_cost, ")
+          .Append("sum(q) AS consumed_quantity, count(DISTINCT u) AS unit_count, ")
+          .Append("CAST(coalesce(sum(qn) FILTER (WHERE u IS NULL), 0) AS BIGINT) AS unitless, min(u) AS consumed_unit, CAST(sum(n) AS BIGINT) AS row_count");
+        if (spec.Sample is not null)
+        {
+            sb.Append(", sum(CAST(b AS DOUBLE) * CAST(b AS DOUBLE)) AS b2, sum(CAST(e AS DOUBLE) * CAST(e AS DOUBLE)) AS e2, sum(CAST(l AS DOUBLE) * CAST(l AS DOUBLE)) AS l2");
+        }
+
+        if (spec.Percentiles)
+        {
+            sb.Append(", quantile_cont(y, 0.95) AS p95, quantile_cont(y, 0.99) AS p99");
+        }
+
+        sb.Append(" FROM folded GROUP BY period");
         foreach (var k in keys)
         {
             sb.Append(", ").Append(k);
@@ -134,6 +167,63 @@ internal sealed class DuckDbAggregationSql
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The sample: a row is in it when a hash of its identity (load id, row sequence), mixed with
+    /// <see cref="SampleSeed"/>, falls in the lowest <paramref name="ratio"/> of the hash range. The same ratio always
+    /// selects the same rows (like ClickHouse's <c>SAMPLE</c> over its sampling key), whatever the thread count.
+    /// </summary>
+    public string SampleCondition(double ratio)
+    {
+        if (!(ratio > 0 && ratio <= 1))
+        {
+            throw new StoreException($"The sample ratio must be in (0, 1]; got {ratio}.");
+        }
+
+        return $"(hash(load_id, row_seq, {SampleSeed}) % 1000000) < {Param((long)Math.Round(ratio * 1_000_000))}";
+    }
+
+    /// <summary>Seed of the sample hash (fixed: answers are reproducible).</summary>
+    public const int SampleSeed = 20_261_128;
+
+    private static string PercentileColumn(CostMeasure measure) => measure switch
+    {
+        CostMeasure.Effective => "EffectiveCost",
+        CostMeasure.List => "ListCost",
+        _ => "BilledCost",
+    };
+
+    /// <summary>
+    /// Completes a line read by the store with the optional columns after <c>row_count</c> (at
+    /// <paramref name="first"/>): a sampled line's sums are scaled to estimates with intervals, and percentiles are added.
+    /// </summary>
+    public static CostLine Complete(CostLine line, System.Data.Common.DbDataReader r, CostAggregation spec, int first)
+    {
+        if (spec.Sample is { } ratio)
+        {
+            double Sq(int i) => r.IsDBNull(i) ? 0 : r.GetDouble(i);
+            var (b, bi) = CostEstimate.Scale(ratio, line.BilledCost, Sq(first));
+            var (e, ei) = CostEstimate.Scale(ratio, line.EffectiveCost, Sq(first + 1));
+            var (l, li) = CostEstimate.Scale(ratio, line.ListCost, Sq(first + 2));
+            line = line with
+            {
+                BilledCost = b,
+                EffectiveCost = e,
+                ListCost = l,
+                ConsumedQuantity = line.ConsumedQuantity is { } q ? CostEstimate.Scale(ratio, q, 0).Estimate : null,
+                RowCount = CostEstimate.ScaleCount(ratio, line.RowCount),
+                Estimate = new CostEstimate(ratio, line.RowCount, bi, ei, li),
+            };
+            first += 3;
+        }
+
+        if (spec.Percentiles)
+        {
+            line = line with { Percentiles = new CostPercentiles(r.IsDBNull(first) ? 0 : r.GetDouble(first), r.IsDBNull(first + 1) ? 0 : r.GetDouble(first + 1)) };
+        }
+
+        return line;
     }
 
     private string KeepCondition(IReadOnlyList<IReadOnlyList<string?>>? keepKeys, string[] keys)

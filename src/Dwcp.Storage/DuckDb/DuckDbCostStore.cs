@@ -16,33 +16,38 @@ public sealed class DuckDbCostStore : ICostStore
     /// <summary>The database file name inside the data folder.</summary>
     public const string FileName = "dwcp.duckdb";
 
-    /// <summary>DuckDB's buffer-pool limit for the embedded store (spills to disk beyond it).</summary>
-    public const string MemoryLimit = "1GB";
-
     private readonly DuckDBConnection _root;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly string _location;
     private int _schemaVersion;
+    private readonly DuckDbDailyRollup _daily = new();
 
-    private DuckDbCostStore(DuckDBConnection root, string location, TimeProvider time)
+    private DuckDbCostStore(DuckDBConnection root, string location, TimeProvider time, DuckDbStoreOptions options)
     {
         _root = root;
         _location = location;
         _time = time;
+        Options = options;
+        ChunkRows = options.RowsPerCommit;
     }
 
+    /// <summary>The tuning this store was opened with.</summary>
+    public DuckDbStoreOptions Options { get; }
+
     /// <summary>Rows a load appends between commits of its appender (tests lower it to exercise several commits).</summary>
-    internal int ChunkRows { get; set; } = DuckDbLoadSession.DefaultFlushRows;
+    internal int ChunkRows { get; set; }
 
     /// <inheritdoc />
     public string Backend => "duckdb";
 
     /// <summary>Opens (creating if needed) the store in <paramref name="dataDir"/>, migrates it and recovers interrupted loads.</summary>
-    public static DuckDbCostStore Open(string dataDir, TimeProvider? time = null)
+    public static DuckDbCostStore Open(string dataDir, TimeProvider? time = null, DuckDbStoreOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDir);
         time ??= TimeProvider.System;
+        options ??= DuckDbStoreOptions.Default;
+        options.Validate();
         Directory.CreateDirectory(dataDir);
         var path = Path.GetFullPath(Path.Combine(dataDir, FileName));
         var connection = new DuckDBConnection($"Data Source={path}");
@@ -58,12 +63,10 @@ public sealed class DuckDbCostStore : ICostStore
                 "Stop that process, or run this command against the server that holds it.", ex);
         }
 
-        var store = new DuckDbCostStore(connection, path, time);
+        var store = new DuckDbCostStore(connection, path, time, options);
         try
         {
-            // Bound DuckDB's buffer pool so that a large import or query spills to disk instead of growing the
-            // process (the default is 80% of RAM). Loads stream, so this also bounds an import's memory.
-            DuckDbSchema.Execute(connection, $"SET memory_limit = '{MemoryLimit}'; SET preserve_insertion_order = false;");
+            store.ApplySettings(connection);
             store._schemaVersion = DuckDbSchema.Migrate(connection, time.GetUtcNow().UtcDateTime);
             store.Recover();
         }
@@ -77,12 +80,15 @@ public sealed class DuckDbCostStore : ICostStore
     }
 
     /// <summary>Opens an in-memory store (tests and benchmarks).</summary>
-    public static DuckDbCostStore OpenInMemory(TimeProvider? time = null)
+    public static DuckDbCostStore OpenInMemory(TimeProvider? time = null, DuckDbStoreOptions? options = null)
     {
         time ??= TimeProvider.System;
+        options ??= DuckDbStoreOptions.Default;
+        options.Validate();
         var connection = new DuckDBConnection("Data Source=:memory:");
         connection.Open();
-        var store = new DuckDbCostStore(connection, ":memory:", time);
+        var store = new DuckDbCostStore(connection, ":memory:", time, options);
+        store.ApplySettings(connection);
         store._schemaVersion = DuckDbSchema.Migrate(connection, time.GetUtcNow().UtcDateTime);
         return store;
     }
@@ -146,11 +152,23 @@ public sealed class DuckDbCostStore : ICostStore
 
     internal void ReleaseWriter() => _writer.Release();
 
+    /// <summary>SQL over the daily rollup when the spec asks for it or lets the store choose and the rollup can answer; raw rows otherwise.</summary>
+    private DuckDbAggregationSql SqlFor(CostAggregation spec)
+    {
+        var rollup = spec.Source == CostSource.Rollup || (spec.Source is null && spec.RollupCanAnswer);
+        if (rollup)
+        {
+            _daily.Refresh(Connect);
+        }
+
+        return new DuckDbAggregationSql(rollup);
+    }
+
     /// <inheritdoc />
     public Task<IReadOnlyList<CostLine>> AggregateAsync(CostAggregation spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var sql = new DuckDbAggregationSql();
+        var sql = SqlFor(spec);
         var text = sql.Grouped(spec) + DuckDbAggregationSql.OrderBy(spec);
         if (spec.Limit is { } limit)
         {
@@ -162,14 +180,16 @@ public sealed class DuckDbCostStore : ICostStore
             text += " OFFSET " + spec.Offset.ToString(CultureInfo.InvariantCulture);
         }
 
-        return Task.FromResult<IReadOnlyList<CostLine>>(Run(text, sql.Parameters, cancellationToken, r => ReadLine(r, spec.GroupBy.Count)));
+        var first = spec.GroupBy.Count + 11;
+        return Task.FromResult<IReadOnlyList<CostLine>>(Run(text, sql.Parameters, cancellationToken,
+            r => DuckDbAggregationSql.Complete(ReadLine(r, spec.GroupBy.Count), r, spec, first)));
     }
 
     /// <inheritdoc />
     public Task<long> CountLinesAsync(CostAggregation spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var sql = new DuckDbAggregationSql();
+        var sql = SqlFor(spec);
         var text = "SELECT count(*) FROM (" + sql.Grouped(spec) + ")";
         return Task.FromResult(Run(text, sql.Parameters, cancellationToken, r => r.GetInt64(0)).Single());
     }
@@ -177,9 +197,11 @@ public sealed class DuckDbCostStore : ICostStore
     /// <inheritdoc />
     public Task<IReadOnlyList<CurrencyTotal>> TotalsAsync(DateOnly from, DateOnly to, IReadOnlyList<CostFilter> filters, CancellationToken cancellationToken = default)
     {
-        var sql = new DuckDbAggregationSql();
-        var text = "SELECT \"BillingCurrency\", sum(\"BilledCost\"), sum(\"EffectiveCost\"), sum(\"ListCost\"), count(*) FROM visible_cost_rows WHERE "
-            + sql.Where(from, to, filters) + " GROUP BY 1 ORDER BY 1";
+        var sql = SqlFor(new CostAggregation { From = from, To = to, Filters = filters });
+        var text = sql.Rollup
+            ? DuckDbDailyRollup.Totals(sql, from, to, filters)
+            : "SELECT \"BillingCurrency\", sum(\"BilledCost\"), sum(\"EffectiveCost\"), sum(\"ListCost\"), count(*) FROM visible_cost_rows WHERE "
+              + sql.Where(from, to, filters) + " GROUP BY 1 ORDER BY 1";
         return Task.FromResult<IReadOnlyList<CurrencyTotal>>(Run(text, sql.Parameters, cancellationToken,
             r => new CurrencyTotal(r.GetString(0), r.GetDecimal(1), r.GetDecimal(2), r.GetDecimal(3), r.GetInt64(4))));
     }
@@ -272,6 +294,35 @@ public sealed class DuckDbCostStore : ICostStore
         _root.Dispose();
         _writer.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Instance-wide settings: a bounded buffer pool (DuckDB's default is 80% of RAM) so large queries spill to disk instead
+    /// of growing the process; the allocator returns freed memory promptly; string compression per <see cref="Options"/>.
+    /// </summary>
+    private void ApplySettings(DuckDBConnection connection)
+    {
+        var sql = $"SET memory_limit = '{Options.MemoryLimit}'; SET preserve_insertion_order = false; " +
+                  "SET allocator_flush_threshold = '8MB'; SET allocator_background_threads = true; " +
+                  (Options.StringCompression == StringCompression.Fast
+                      ? "SET disabled_compression_methods = 'fsst,dict_fsst';"
+                      : "RESET disabled_compression_methods;");
+        DuckDbSchema.Execute(connection, sql);
+    }
+
+    /// <summary>Lowers the buffer pool for the duration of a load (see <see cref="DuckDbStoreOptions.LoadMemoryLimit"/>).</summary>
+    internal void EnterLoadMemory(DuckDBConnection connection) =>
+        DuckDbSchema.Execute(connection, $"SET memory_limit = '{Options.LoadMemoryLimit}'; SET threads = 1;");
+
+    /// <summary>Restores the buffer pool after a load.</summary>
+    internal void LeaveLoadMemory(DuckDBConnection connection) =>
+        DuckDbSchema.Execute(connection, $"SET memory_limit = '{Options.MemoryLimit}'; RESET threads;");
+
+    /// <summary>The current value of a DuckDB setting (tests check that loads restore what they change).</summary>
+    internal string? CurrentSetting(string name)
+    {
+        using var c = Connect();
+        return Convert.ToString(DuckDbSchema.Scalar(c, "SELECT current_setting($n)", ("n", name)), CultureInfo.InvariantCulture);
     }
 
     /// <summary>Removes rows of loads that never committed and rows superseded by a newer version (a crash between publish and clean-up).</summary>

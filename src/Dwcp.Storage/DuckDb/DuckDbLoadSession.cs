@@ -4,8 +4,8 @@ using DuckDB.NET.Data;
 namespace Dwcp.Storage.DuckDb;
 
 /// <summary>
-/// One delivery written through DuckDB's appender (one appender: two on 2 cores were measured slower and used more
-/// memory, see bench/README.md). Rows carry the load id and stay invisible (the
+/// One delivery written through DuckDB's appender, inline on the caller's thread (two appenders, and a writer thread fed
+/// by the reader, were both measured slower and used more memory on 2 cores; see bench/README.md). Rows carry the load id and stay invisible (the
 /// <c>visible_cost_rows</c> view joins on <c>partition_versions</c>) until <see cref="CommitAsync"/> repoints every pair
 /// the load holds in a single transaction.
 /// </summary>
@@ -16,22 +16,20 @@ internal sealed class DuckDbLoadSession : ILoadSession
     private readonly TimeProvider _time;
     private readonly Dictionary<(string Account, DateTime Period), (long Rows, decimal Billed)> _pairs = [];
     private readonly List<(string Path, string Sha, long Rows)> _files = [];
-    /// <summary>Default rows appended before they are committed to disk (bounds transaction-local memory).</summary>
-    internal const int DefaultFlushRows = 100_000;
-
     private readonly int _flushRows;
 
     private DuckDBAppender? _appender;
     private int _sinceFlush;
     private bool _finished;
 
-    public DuckDbLoadSession(DuckDbCostStore store, DuckDBConnection connection, long loadId, TimeProvider time, int flushRows = DefaultFlushRows)
+    public DuckDbLoadSession(DuckDbCostStore store, DuckDBConnection connection, long loadId, TimeProvider time, int flushRows)
     {
         _flushRows = flushRows;
         _store = store;
         _connection = connection;
         _time = time;
         LoadId = loadId;
+        store.EnterLoadMemory(connection);
         _appender = connection.CreateAppender("cost_rows");
     }
 
@@ -49,15 +47,23 @@ internal sealed class DuckDbLoadSession : ILoadSession
         var period = row.BillingPeriodStart ?? throw new StoreException($"Row at {row.SourceFile}:{row.SourceLine} has no BillingPeriodStart.");
         var chargeStart = row.ChargePeriodStart ?? throw new StoreException($"Row at {row.SourceFile}:{row.SourceLine} has no ChargePeriodStart.");
 
-        DuckDbRowAppender.Append(_appender, row, LoadId, RowCount);
-        if (++_sinceFlush >= _flushRows)
+        try
         {
-            // Commit this part so the appender's transaction-local storage does not grow with the load. The rows
-            // stay invisible until CommitAsync publishes the load.
-            _appender.Close();
-            _appender.Dispose();
-            _appender = _connection.CreateAppender("cost_rows");
-            _sinceFlush = 0;
+            DuckDbRowAppender.Append(_appender, row, LoadId, RowCount);
+            if (++_sinceFlush >= _flushRows)
+            {
+                // Commit this part so the appender's transaction-local storage does not grow with the load: with the
+                // default of one row group per part, DuckDB compresses and writes whole row groups here. The rows stay
+                // invisible until CommitAsync publishes the load.
+                _appender.Close();
+                _appender.Dispose();
+                _appender = _connection.CreateAppender("cost_rows");
+                _sinceFlush = 0;
+            }
+        }
+        catch (Exception ex) when (ex is DuckDBException or OverflowException or InvalidOperationException or ArgumentException)
+        {
+            throw Failure($"Writing the row at {row.SourceFile}:{row.SourceLine} to the DuckDB store failed", ex);
         }
 
         RowCount++;
@@ -69,7 +75,15 @@ internal sealed class DuckDbLoadSession : ILoadSession
     public Task<LoadSummary> CommitAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
-        CloseAppender();
+        try
+        {
+            CloseAppender();
+        }
+        catch (DuckDBException ex)
+        {
+            throw Failure("Writing the last rows of the load to the DuckDB store failed", ex);
+        }
+
         cancellationToken.ThrowIfCancellationRequested();
         var now = _time.GetUtcNow().UtcDateTime;
         var published = new List<PartitionVersion>();
@@ -118,7 +132,15 @@ internal sealed class DuckDbLoadSession : ILoadSession
             return Task.CompletedTask;
         }
 
-        CloseAppender();
+        try
+        {
+            CloseAppender();
+        }
+        catch (Exception ex) when (ex is DuckDBException or InvalidOperationException)
+        {
+            // The appender failed earlier (the error that made the caller abort); its rows are removed below.
+        }
+
         Exec("DELETE FROM cost_rows WHERE load_id = $l", ("l", LoadId));
         Exec("UPDATE loads SET status = 'aborted' WHERE load_id = $l", ("l", LoadId));
         Finish();
@@ -141,11 +163,31 @@ internal sealed class DuckDbLoadSession : ILoadSession
         appender?.Dispose();
     }
 
+    /// <summary>A store error that says what failed and, when DuckDB ran out of its load memory, which setting to raise.</summary>
+    private StoreException Failure(string what, Exception ex)
+    {
+        var outOfMemory = ex.Message.Contains("pin block", StringComparison.OrdinalIgnoreCase)
+            || ex.Message.Contains("Out of Memory", StringComparison.OrdinalIgnoreCase);
+        var hint = outOfMemory
+            ? $" DuckDB ran out of the memory a load may use ({_store.Options.LoadMemoryLimit}); raise analytics.duckdb.load_memory_limit in dwcp.yaml and run the import again. Nothing was loaded."
+            : " Nothing was loaded.";
+        return new StoreException($"{what}: {FirstLine(ex.Message)}.{hint}", ex);
+    }
+
+    private static string FirstLine(string text) => text.Split('\n')[0].Trim().TrimEnd('.');
+
     private void Finish()
     {
         _finished = true;
-        _connection.Dispose();
-        _store.ReleaseWriter();
+        try
+        {
+            _store.LeaveLoadMemory(_connection);
+        }
+        finally
+        {
+            _connection.Dispose();
+            _store.ReleaseWriter();
+        }
     }
 
     private void Exec(string sql, params (string Name, object? Value)[] args) => DuckDbSchema.Execute(_connection, sql, args);

@@ -9,7 +9,7 @@ namespace Dwcp.Storage.DuckDb;
 internal static class DuckDbSchema
 {
     /// <summary>The schema version this build writes and reads.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     /// <summary>The money/quantity type: exact, 15 decimal places (the real FOCUS sample has up to 15).</summary>
     public const string DecimalType = "DECIMAL(38,15)";
@@ -23,6 +23,7 @@ internal static class DuckDbSchema
     private static readonly (int Version, string Description, Func<string> Sql)[] Migrations =
     [
         (1, "FOCUS 1.2 cost rows, versioned loads and partition pointers", Version1),
+        (2, "stream_rollups: closed real-time windows, one row per window, series and metric", Version2),
     ];
 
     /// <summary>Creates the version table if needed and applies every missing migration, each in its own transaction.</summary>
@@ -73,6 +74,16 @@ internal static class DuckDbSchema
             """);
         return sb.ToString();
     }
+
+    private static string Version2() => """
+        CREATE TABLE stream_rollups (
+          window_start TIMESTAMP NOT NULL, window_end TIMESTAMP NOT NULL, window_size_us BIGINT NOT NULL, slide_us BIGINT NOT NULL,
+          event_type VARCHAR NOT NULL, resource_id VARCHAR NOT NULL, provider VARCHAR NOT NULL, region VARCHAR NOT NULL,
+          service VARCHAR NOT NULL, account VARCHAR NOT NULL, tags VARCHAR NOT NULL, metric VARCHAR NOT NULL,
+          event_count BIGINT NOT NULL, value_count BIGINT NOT NULL, sum DOUBLE, min DOUBLE, max DOUBLE, avg DOUBLE, last DOUBLE,
+          last_at TIMESTAMP, p50 DOUBLE, p95 DOUBLE, p99 DOUBLE, written_at TIMESTAMP NOT NULL,
+          PRIMARY KEY (window_start, window_size_us, slide_us, event_type, resource_id, provider, region, service, account, tags, metric));
+        """;
 
     private static string SqlType(FocusDataType type) => type switch
     {

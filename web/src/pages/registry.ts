@@ -33,6 +33,8 @@ export interface PageDefinition {
 export const PAGES: readonly PageDefinition[] = [
   { path: '/overview', title: 'Cost overview', load: () => import('./overview/overview-page') },
   { path: '/forecast', title: 'Forecast', load: () => import('./forecast/forecast-page') },
+  { path: '/live', title: 'Live', load: () => import('./live/live-page') },
+  { path: '/anomalies', title: 'Anomalies', load: () => import('./anomalies/anomalies-page') },
 ];
 
 export const DEFAULT_PATH = '/overview';

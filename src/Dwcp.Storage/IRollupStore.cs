@@ -1,0 +1,82 @@
+namespace Dwcp.Storage;
+
+/// <summary>
+/// Where the real-time engine's closed windows land as rollup rows (table <c>stream_rollups</c>): one row per window ×
+/// series × metric. Kept apart from <see cref="ICostStore"/> so a cost backend without streaming needs nothing new.
+/// </summary>
+/// <remarks>Writes are idempotent: a row with the key of a stored row (<see cref="WindowRollup.Key"/>) replaces it, so a
+/// window delivered again after a crash is never counted twice.</remarks>
+public interface IRollupStore : IAsyncDisposable
+{
+    /// <summary>Writes rows, replacing stored rows with the same key. All rows of one call become visible together.</summary>
+    /// <param name="rollups">Rows; when two share a key, the later one wins.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>Completion.</returns>
+    Task AppendAsync(IReadOnlyList<WindowRollup> rollups, CancellationToken cancellationToken = default);
+
+    /// <summary>Rows that pass the filter, ordered by window start, window size, series and metric.</summary>
+    /// <param name="query">Filter and limit.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>At most <see cref="RollupQuery.Limit"/> rows.</returns>
+    Task<IReadOnlyList<WindowRollup>> QueryAsync(RollupQuery query, CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// The final aggregates of one metric in one closed event-time window of one series. Dimensions the engine does not
+/// group on are empty strings. Quantiles are DDSketch estimates (relative error ≤ the engine's α).
+/// </summary>
+/// <param name="WindowStart">Window start (inclusive, UTC).</param>
+/// <param name="WindowEnd">Window end (exclusive, UTC).</param>
+/// <param name="WindowSize">Window length.</param>
+/// <param name="Slide">Distance between window starts (equal to <paramref name="WindowSize"/> for tumbling windows).</param>
+/// <param name="EventType">Event type.</param>
+/// <param name="ResourceId">Resource id, when grouped.</param>
+/// <param name="Provider">Provider, when grouped.</param>
+/// <param name="Region">Region, when grouped.</param>
+/// <param name="Service">Service, when grouped.</param>
+/// <param name="Account">Account, when grouped.</param>
+/// <param name="Tags">Grouped tags as <c>key=value</c> pairs joined by <c>;</c>.</param>
+/// <param name="Metric">Metric name.</param>
+/// <param name="EventCount">Events in the window × series (with or without this metric).</param>
+/// <param name="Count">Events carrying this metric.</param>
+/// <param name="Sum">Sum of the metric.</param>
+/// <param name="Min">Minimum.</param>
+/// <param name="Max">Maximum.</param>
+/// <param name="Average">Sum / Count.</param>
+/// <param name="Last">Value of the latest event by event time.</param>
+/// <param name="LastTimestamp">Event time of <paramref name="Last"/>.</param>
+/// <param name="P50">Median estimate.</param>
+/// <param name="P95">95th percentile estimate.</param>
+/// <param name="P99">99th percentile estimate.</param>
+public sealed record WindowRollup(
+    DateTimeOffset WindowStart, DateTimeOffset WindowEnd, TimeSpan WindowSize, TimeSpan Slide,
+    string EventType, string ResourceId, string Provider, string Region, string Service, string Account, string Tags,
+    string Metric, long EventCount, long Count, double Sum, double Min, double Max, double Average, double Last,
+    DateTimeOffset LastTimestamp, double P50, double P95, double P99)
+{
+    /// <summary>The identity of the row: rewriting a row with the same key replaces it.</summary>
+    public (DateTimeOffset Start, TimeSpan Size, TimeSpan Slide, string EventType, string ResourceId, string Provider, string Region, string Service, string Account, string Tags, string Metric) Key =>
+        (WindowStart, WindowSize, Slide, EventType, ResourceId, Provider, Region, Service, Account, Tags, Metric);
+}
+
+/// <summary>Filter of <see cref="IRollupStore.QueryAsync"/>; null fields match everything.</summary>
+public sealed record RollupQuery
+{
+    /// <summary>Only windows starting at or after this time.</summary>
+    public DateTimeOffset? From { get; init; }
+
+    /// <summary>Only windows starting before this time.</summary>
+    public DateTimeOffset? To { get; init; }
+
+    /// <summary>Only windows of this length.</summary>
+    public TimeSpan? WindowSize { get; init; }
+
+    /// <summary>Only this event type.</summary>
+    public string? EventType { get; init; }
+
+    /// <summary>Only this metric.</summary>
+    public string? Metric { get; init; }
+
+    /// <summary>Most rows returned (default 10,000).</summary>
+    public int Limit { get; init; } = 10_000;
+}
