@@ -139,7 +139,8 @@ public static partial class KafkaMode
         return (seconds, source.Stats);
     }
 
-    private static string Line(StreamEvent e)
+    /// <summary>One event as its NDJSON wire line (snake_case, docs/streaming.md).</summary>
+    internal static string Line(StreamEvent e)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer))

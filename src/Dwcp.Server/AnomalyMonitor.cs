@@ -185,7 +185,7 @@ public sealed class AnomalyMonitor(
         {
             var service = services.GetRequiredService<CostAnomalyService>();
             var scope = services.GetRequiredService<ICallerScope>().Current;
-            var report = await service.DetectAnomaliesAsync(new AnomalyRequest { Threshold = options.FpRate }, scope, stoppingToken);
+            var report = await service.DetectAnomaliesAsync(new AnomalyRequest { Threshold = options.FpRate, Publish = true }, scope, stoppingToken);
             logger.LogInformation("Cost anomaly check ({Reason}): {Count} anomalies in {From:yyyy-MM-dd}..{To:yyyy-MM-dd}.", reason, report.Anomalies.Count, report.From, report.To);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

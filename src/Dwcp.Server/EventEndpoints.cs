@@ -107,7 +107,7 @@ internal static class EventEndpoints
         return Results.Json(payload, statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static IResult Metrics(RealtimeEngineHost host)
+    private static IResult Metrics(RealtimeEngineHost host, AnomalyAlertCounters alerts, KafkaSourceHost kafka)
     {
         var m = host.Engine.GetMetrics();
         var sb = new StringBuilder();
@@ -126,6 +126,23 @@ internal static class EventEndpoints
         Gauge("dwcp_buffered_events", "Events waiting in the input buffer.", m.BufferedEvents);
         Gauge("dwcp_open_windows", "Open windows.", m.OpenWindows);
         Gauge("dwcp_dedup_memory_bytes", "Memory of the duplicate filter.", m.DedupMemoryBytes);
+        Counter("dwcp_anomaly_checks_total", "Scheduled cost-anomaly checks run (at start, after imports, on the interval).", alerts.CostChecks);
+        Counter("dwcp_anomaly_check_failures_total", "Cost-anomaly checks that failed (logged).", alerts.CostCheckFailures);
+        Counter("dwcp_anomalies_published_total", "Cost anomalies published to subscribers and the webhook (each id once).", alerts.CostPublished);
+        Counter("dwcp_anomaly_webhook_failures_total", "Webhook POSTs that failed after their retries.", alerts.WebhookFailures);
+        Counter("dwcp_stream_windows_scored_total", "Closed windows scored by the stream anomaly detectors.", alerts.StreamWindowsScored);
+        Counter("dwcp_stream_anomalies_total", "Stream anomalies published.", alerts.StreamAnomalies);
+        Counter("dwcp_stream_series_evicted_total", "Stream detector series evicted (least recently used) at the max_stream_series cap.", alerts.StreamSeriesEvicted);
+        if (kafka.Source?.Stats is { } k)
+        {
+            Counter("dwcp_kafka_messages_total", "Kafka messages read.", k.Messages);
+            Counter("dwcp_kafka_events_accepted_total", "Events from Kafka accepted by the engine.", k.Accepted);
+            Counter("dwcp_kafka_dead_letters_total", "Kafka messages or lines written to the dead-letter file.", k.DeadLetters);
+            Counter("dwcp_kafka_commits_total", "Offset commits (after the write-ahead log made the batch durable).", k.Commits);
+            Counter("dwcp_kafka_commit_failures_total", "Offset commits that failed (the batch is read again; dedup counts it once).", k.CommitFailures);
+            Counter("dwcp_kafka_backpressure_pauses_total", "Times consumption paused because the engine's buffer was full.", k.BackpressurePauses);
+        }
+
         var h = m.AcceptToQueryableLatency;
         const string H = "dwcp_event_queryable_latency_seconds";
         sb.Append(CultureInfo.InvariantCulture, $"# HELP {H} Time from accepting an event (the 202) until a query of its open window includes it.\n# TYPE {H} histogram\n");

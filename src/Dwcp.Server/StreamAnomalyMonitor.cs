@@ -4,6 +4,7 @@ using Dwcp.Anomalies;
 using Dwcp.Anomalies.Costs;
 using Dwcp.Server.Graph;
 using Dwcp.Streaming;
+using Dwcp.Streaming.Engine;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -33,6 +33,12 @@ public sealed record AnomalyRequest
 
     /// <summary>Days of history before <see cref="From"/> the detector may look at (default 365).</summary>
     public int HistoryDays { get; init; } = 365;
+
+    /// <summary>
+    /// Publish newly found anomalies to the service's feed (subscriptions, webhook). Only the server's monitor sets it: a
+    /// query over an old date range must not raise alerts about old days.
+    /// </summary>
+    public bool Publish { get; init; }
 }
 
 /// <summary>One day of a cost series as the anomalies chart draws it.</summary>

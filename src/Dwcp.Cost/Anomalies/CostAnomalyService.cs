@@ -109,8 +109,10 @@ public sealed class CostAnomalyService
             .Where(a => a.Anomaly.Severity >= request.MinSeverity && (request.IncludeSuppressed || !a.Anomaly.Suppressed))
             .OrderByDescending(a => a.Impact).ThenBy(a => a.Id, StringComparer.Ordinal)
             .ToList();
-        var fresh = result.Where(a => !a.Anomaly.Suppressed && _published.TryAdd(a.Id, 0)).ToList();
-        _feed?.Publish(fresh);
+        if (request.Publish && _feed is not null)
+        {
+            _feed.Publish(result.Where(a => !a.Anomaly.Suppressed && _published.TryAdd(a.Id, 0)).ToList());
+        }
         return new AnomalyReport(from, to, result, scanned);
     }
 

@@ -67,7 +67,7 @@ public sealed class DuckDbRollupStore : IRollupStore
             return;
         }
 
-        // Later rows win within a call too: INSERT OR REPLACE refuses two rows with one key in a single statement.
+        // Later rows win within a call too: a batch never holds two rows with one key.
         var unique = new Dictionary<object, WindowRollup>();
         foreach (var r in rollups)
         {
@@ -101,7 +101,19 @@ public sealed class DuckDbRollupStore : IRollupStore
                     }
                 }
 
-                DuckDbSchema.Execute(c, $"INSERT OR REPLACE INTO stream_rollups ({Columns}) SELECT {Columns} FROM {staging}");
+                // Replace without a primary key: an ART index over eleven text columns is a second copy of them that every
+                // insert maintains. The delete is a hash join against this batch, pruned to its time range by DuckDB's zone
+                // maps (rows arrive in time order); one transaction, so a reader sees the old rows or the new ones.
+                using var tx = c.BeginTransaction();
+                DuckDbSchema.Execute(c, $"""
+                    DELETE FROM stream_rollups r USING {staging} s
+                    WHERE r.window_start >= (SELECT min(window_start) FROM {staging}) AND r.window_start <= (SELECT max(window_start) FROM {staging})
+                      AND r.window_start = s.window_start AND r.window_size_us = s.window_size_us AND r.slide_us = s.slide_us
+                      AND r.event_type = s.event_type AND r.resource_id = s.resource_id AND r.provider = s.provider AND r.region = s.region
+                      AND r.service = s.service AND r.account = s.account AND r.tags = s.tags AND r.metric = s.metric
+                    """);
+                DuckDbSchema.Execute(c, $"INSERT INTO stream_rollups ({Columns}) SELECT {Columns} FROM {staging}");
+                tx.Commit();
             }
             finally
             {

@@ -81,8 +81,7 @@ internal static class DuckDbSchema
           event_type VARCHAR NOT NULL, resource_id VARCHAR NOT NULL, provider VARCHAR NOT NULL, region VARCHAR NOT NULL,
           service VARCHAR NOT NULL, account VARCHAR NOT NULL, tags VARCHAR NOT NULL, metric VARCHAR NOT NULL,
           event_count BIGINT NOT NULL, value_count BIGINT NOT NULL, sum DOUBLE, min DOUBLE, max DOUBLE, avg DOUBLE, last DOUBLE,
-          last_at TIMESTAMP, p50 DOUBLE, p95 DOUBLE, p99 DOUBLE, written_at TIMESTAMP NOT NULL,
-          PRIMARY KEY (window_start, window_size_us, slide_us, event_type, resource_id, provider, region, service, account, tags, metric));
+          last_at TIMESTAMP, p50 DOUBLE, p95 DOUBLE, p99 DOUBLE, written_at TIMESTAMP NOT NULL);
         """;
 
     private static string SqlType(FocusDataType type) => type switch
