@@ -19,6 +19,11 @@ if (args.Length == 3 && args[0] == "generate")
     return 0;
 }
 
+if (args.Length > 0 && FormatsBench.Handles(args[0]))
+{
+    return FormatsBench.Run(args); // ingest-formats, cur-memory (FormatsBench.cs)
+}
+
 var name = args.Length > 0 ? args[0] : "ingest";
 var rows = args.SkipWhile(a => a != "--rows").Skip(1).Select(int.Parse).FirstOrDefault(1_000_000);
 if (name != "ingest" && name != "ingest-memory")

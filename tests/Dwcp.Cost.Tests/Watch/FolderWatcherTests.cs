@@ -24,9 +24,9 @@ public sealed class FolderWatcherTests : StoreTestBase
         Directory.Delete(_drop, recursive: true);
     }
 
-    private FolderWatcher Watcher(TimeProvider? time = null) => new(_drop, StateFile, (d, ct) =>
+    private FolderWatcher Watcher(TimeProvider? time = null, int intervalSeconds = 30) => new(_drop, StateFile, (d, ct) =>
         new DeliveryImporter(Store).ImportAsync([.. d.Files.Select(f => f.Path)], new ImportOptions { RejectedDir = Path.Combine(DataDir, "rejected"), Description = "watch " + d.Label }, null, ct),
-        new WatchOptions { Interval = TimeSpan.FromSeconds(30), Time = time ?? _clock });
+        new WatchOptions { Interval = TimeSpan.FromSeconds(intervalSeconds), Time = time ?? _clock });
 
     private async Task<(decimal Billed, long Rows)> Totals()
     {
@@ -222,5 +222,50 @@ public sealed class FolderWatcherTests : StoreTestBase
         new Dwcp.Ingest.Native.CurSampleGenerator(7, "999988887777").WriteFile(bad, 20);
         Assert.Equal(DeliveryStatus.Imported, Assert.Single((await Watcher().ScanOnceAsync()).Deliveries, d => d.Key == failed.Key).Status);
         Assert.Equal(rows + 20, (await Totals()).Rows);
+    }
+
+    [Fact]
+    public async Task The_loop_scans_again_after_each_interval_and_returns_when_cancelled()
+    {
+        WatchFixtures.WriteCur(_drop, "asm-0001", seed: 10, files: 1, rows: 30);
+        using var stop = new CancellationTokenSource();
+        var reports = new List<WatchScanReport>();
+
+        await Watcher(intervalSeconds: 1).RunAsync(r =>
+        {
+            reports.Add(r);
+            if (reports.Count == 2)
+            {
+                stop.Cancel();
+            }
+
+            return Task.CompletedTask;
+        }, stop.Token);
+
+        Assert.Equal(2, reports.Count);
+        Assert.Equal(DeliveryStatus.Imported, Assert.Single(reports[0].Deliveries).Status);
+        Assert.Equal(DeliveryStatus.Unchanged, Assert.Single(reports[1].Deliveries).Status);
+        Assert.Equal(30, (await Totals()).Rows);
+    }
+
+    [Fact]
+    public async Task A_manifest_that_is_not_json_is_reported_with_line_and_column_once_and_retried_when_it_changes()
+    {
+        var files = WatchFixtures.WriteCur(_drop, "asm-0001", seed: 10, files: 1, rows: 40);
+        var manifest = Path.Combine(_drop, "cur", "myreport", WatchFixtures.CurPeriod, "myreport-Manifest.json");
+        var good = File.ReadAllText(manifest);
+        File.Delete(Path.Combine(Path.GetDirectoryName(files[0])!, "myreport-Manifest.json"));
+        File.WriteAllText(manifest, "{\n  \"assemblyId\": \"asm-0001\",\n  \"reportKeys\": [oops]\n}");
+
+        var first = Assert.Single((await Watcher().ScanOnceAsync()).Deliveries);
+        Assert.Equal(DeliveryStatus.Failed, first.Status);
+        Assert.Contains(manifest + " line 3, column", first.Message, StringComparison.Ordinal);
+        Assert.Equal(DeliveryStatus.FailedUnchanged, Assert.Single((await Watcher().ScanOnceAsync()).Deliveries).Status);
+
+        File.WriteAllText(manifest, good);
+        var fixedUp = Assert.Single((await Watcher().ScanOnceAsync()).Deliveries);
+        Assert.Equal(DeliveryStatus.Imported, fixedUp.Status);
+        Assert.Equal(40, (await Totals()).Rows);
+        Assert.DoesNotContain("manifest:", File.ReadAllText(StateFile), StringComparison.Ordinal);
     }
 }

@@ -63,6 +63,13 @@ public sealed class FolderWatcher
             }
         }
 
+        var stale = folder.Failed.Keys.Where(k => k.StartsWith("manifest:", StringComparison.Ordinal) && scan.Problems.All(p => p.Key != k)).ToList();
+        if (stale.Count > 0)
+        {
+            stale.ForEach(k => folder.Failed.Remove(k)); // the manifest was fixed or removed
+            state.Save(_stateFile);
+        }
+
         foreach (var group in scan.Groups)
         {
             var (delivery, outcome) = Decide(group, folder);
