@@ -31,7 +31,8 @@ public class CostForecasterTests
         Assert.True(f.MonthlySeasonality < 0.3, $"monthly {f.MonthlySeasonality}");
         Assert.Equal(TrendDirection.Stable, f.Trend);
         Assert.NotNull(f.AccuracyScore);
-        Assert.Contains("empirical", f.BoundsMethod, StringComparison.Ordinal);
+        Assert.Contains("conformal", f.BoundsMethod, StringComparison.Ordinal);
+        Assert.False(f.LowConfidence, string.Join("; ", f.ConfidenceNotes));
     }
 
     [Fact]

@@ -90,6 +90,9 @@ public static class CostForecaster
     /// <summary>Days of the "monthly" period.</summary>
     private const int MonthDays = 30;
 
+    /// <summary>Fewest training days of a backtest origin.</summary>
+    private const int MinTrainDays = 28;
+
     /// <summary>Forecasts <paramref name="horizonDays"/> days after the last day of <paramref name="history"/>.</summary>
     /// <exception cref="ArgumentException">Empty history, fewer than 2 days, horizon ≤ 0 or level outside (0, 100).</exception>
     public static CostForecast Forecast(IReadOnlyList<DailyCost> history, int horizonDays, double level = 95, AutoForecasterOptions? options = null)
@@ -136,9 +139,14 @@ public static class CostForecaster
         int cur = Math.Min(horizonDays, n);
         decimal current = exact[^cur..].Sum();
 
-        int minTrain = Math.Max(SeriesAnalysis.MinimumForModels, 14);
+        // Origins train on at least half the history (and 28 days): refits on a few days are unlike the final fit.
+        int minTrain = Math.Max(MinTrainDays, n / 2);
+        // Naive-anchored models react to the last day. When today is an ordinary day, origins whose training ends on
+        // an outlier day (a monthly charge, a one-off) are not like the present forecast and are left out.
+        var outliers = n >= 14 ? SeriesAnalysis.Outliers(MstlDecomposition.Fit(y, [7]).Remainder).ToHashSet() : [];
+        bool lastIsOutlier = outliers.Contains(n - 1);
         var bt = fc.Reforecast is { } refit && n - minTrain >= 1
-            ? RollingOriginBounds.Run(y, horizonDays, minTrain, refit)
+            ? RollingOriginBounds.Run(y, horizonDays, minTrain, refit, end => !lastIsOutlier && outliers.Contains(end - 1))
             : null;
         var full = bt?.FullOrigins.ToArray() ?? [];
         double absErr = 0, absAct = 0;
@@ -159,9 +167,11 @@ public static class CostForecaster
         {
             halfSum = bt.HalfWidths(level, cumulative: true, out double growth)[^1];
             halfDay = bt.HalfWidths(level, cumulative: false, out _);
+            string skipped = bt.Skipped > 0 ? $"; {bt.Skipped} origin(s) ending on an outlier day left out" : "";
             boundsMethod = bt.ObservedSteps >= horizonDays
                 ? $"conformal: quantile of |sum error|/σ over {bt.Ends.Length} rolling origins ({full.Length} spanning the horizon)"
                 : $"conformal over {bt.Ends.Length} rolling origins up to day {bt.ObservedSteps}, σ extrapolated to day {horizonDays} as k^{growth.ToString("0.00", CultureInfo.InvariantCulture)}";
+            boundsMethod += skipped;
             if (bt.ObservedSteps < horizonDays)
             {
                 notes.Add($"the backtest observed sums up to {bt.ObservedSteps} days with at least {RollingOriginBounds.MinOriginsPerStep} origins; the {horizonDays}-day bounds are extrapolated");
@@ -208,7 +218,7 @@ public static class CostForecaster
         string? reason = null;
         if (full.Length == 0)
         {
-            reason = $"history of {n} days is shorter than {horizonDays + minTrain} days (horizon + {minTrain} training days) needed for a backtest";
+            reason = $"history of {n} days is shorter than the {Math.Max(2 * horizonDays, horizonDays + MinTrainDays)} days needed for a backtest at {horizonDays} days (each origin trains on half the history, at least {MinTrainDays} days, then forecasts {horizonDays})";
         }
         else if (absAct == 0)
         {

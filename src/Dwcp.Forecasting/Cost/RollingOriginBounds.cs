@@ -43,19 +43,34 @@ internal sealed class RollingOriginBounds
     /// <summary>Largest step k with at least <see cref="MinOriginsPerStep"/> origins (0 when none).</summary>
     public int ObservedSteps { get; }
 
+    /// <summary>Origins left out by the <c>skipEnd</c> rule.</summary>
+    public int Skipped { get; private init; }
+
     /// <summary>Origins whose forecast covers the whole horizon.</summary>
     public IEnumerable<int> FullOrigins => Enumerable.Range(0, Ends.Length).Where(j => Errors[j].Length == Horizon);
 
     /// <summary>Runs <paramref name="reforecast"/> at every origin.</summary>
-    public static RollingOriginBounds Run(double[] y, int horizon, int minTrain, Func<double[], double[]> reforecast)
+    /// <param name="y">The daily series.</param>
+    /// <param name="horizon">Days to forecast.</param>
+    /// <param name="minTrain">Fewest training days of an origin.</param>
+    /// <param name="reforecast">The chosen model or combination, refitted on a prefix.</param>
+    /// <param name="skipEnd">Training ends to leave out (e.g. those whose last day is an outlier); null keeps all.</param>
+    public static RollingOriginBounds Run(double[] y, int horizon, int minTrain, Func<double[], double[]> reforecast, Func<int, bool>? skipEnd = null)
     {
         int n = y.Length;
         int span = n - minTrain;
         int step = Math.Max(1, Math.Min((int)Math.Ceiling(horizon / 6.0), span / MaxOrigins));
         var ends = new List<int>();
         var errors = new List<double[]>();
+        int skipped = 0;
         for (int end = n - step; end >= minTrain && ends.Count < MaxOrigins; end -= step)
         {
+            if (skipEnd?.Invoke(end) == true)
+            {
+                skipped++;
+                continue;
+            }
+
             var f = reforecast(y[..end]);
             int len = Math.Min(horizon, n - end);
             var e = new double[len];
@@ -68,7 +83,7 @@ internal sealed class RollingOriginBounds
             errors.Add(e);
         }
 
-        return new RollingOriginBounds([.. ends], [.. errors], horizon);
+        return new RollingOriginBounds([.. ends], [.. errors], horizon) { Skipped = skipped };
     }
 
     /// <summary>
@@ -78,7 +93,8 @@ internal sealed class RollingOriginBounds
     /// <remarks>
     /// σ_k = RMS over the origins of the quantity at step k (bias included; for days over steps k ± max(1, H/12)),
     /// for sums made non-decreasing, for k up to <see cref="ObservedSteps"/>. Beyond, σ_k = σ_K·(k/K)^b with b the least-squares slope of log σ_k on log k over
-    /// k ∈ [K/3, K], clamped to [0.5, 1.5] for sums (between independent and random-walk errors) and [0, 0.5] for days
+    /// k ∈ [K/3, K], clamped to [1, 1.5] for sums (from a persistent level error to random-walk errors; independent errors
+    /// alone would give 0.5, but a level error always persists over the horizon) and [0, 0.5] for days
     /// (up to the √h growth of a random walk). The multiplier q is the level-quantile of the pooled scores |x_{j,k}|/σ_k
     /// over k ∈ [K/2, K] (type 7), so the interval is symmetric and has two non-zero sides unless every error is zero.
     /// </remarks>
@@ -116,7 +132,7 @@ internal sealed class RollingOriginBounds
 
         if (kObs < Horizon)
         {
-            growth = Math.Clamp(Slope(sigma, Math.Max(1, kObs / 3), kObs), cumulative ? 0.5 : 0, cumulative ? 1.5 : 0.5);
+            growth = Math.Clamp(Slope(sigma, Math.Max(1, kObs / 3), kObs), cumulative ? 1.0 : 0, cumulative ? 1.5 : 0.5);
             for (int k = kObs; k < Horizon; k++)
             {
                 sigma[k] = sigma[kObs - 1] * Math.Pow((k + 1) / (double)kObs, growth);

@@ -122,6 +122,16 @@ public sealed class AutoForecaster : IForecastModel
         int mMin = periods.Length > 0 ? periods[0] : 1;
         int minTrain = Math.Max(SeriesAnalysis.MinimumForModels, periods.Length > 0 ? 2 * periods[0] : 0);
         var origins = Backtest.Origins(n, h, minTrain, _options.BacktestOrigins);
+        int hb = h;
+        if (origins.Length == 0 && (n - minTrain) / 2 >= 1)
+        {
+            // Too short for a backtest at the full horizon: rank on a shorter one (two origins) rather than trusting
+            // the first candidate blindly; conformal widths beyond it grow as √step.
+            hb = (n - minTrain) / 2;
+            origins = Backtest.Origins(n, hb, minTrain, _options.BacktestOrigins);
+            notes.Add($"too short for a rolling-origin backtest at horizon {h}: backtest at horizon {hb}; interval widths beyond step {hb} grow as √step");
+        }
+
         if (origins.Length == 0)
         {
             notes.Add($"too short for a rolling-origin backtest at horizon {h}: used {models[0].Name} alone");
@@ -134,7 +144,7 @@ public sealed class AutoForecaster : IForecastModel
         for (int i = 0; i < models.Count; i++)
         {
             var fixedModel = finals[i].Fixed ?? models[i];
-            var run = Measure(models[i].Name, "backtest", () => Backtest.Run(fixedModel, y, origins, h, periods, request.Levels));
+            var run = Measure(models[i].Name, "backtest", () => Backtest.Run(fixedModel, y, origins, hb, periods, request.Levels));
             run.Score = Backtest.Mase(run.Forecasts, y, origins, mMin);
             runs.Add(run);
         }
@@ -194,7 +204,7 @@ public sealed class AutoForecaster : IForecastModel
                     notes.Add($"{level.ToString(CultureInfo.InvariantCulture)}% interval recalibrated to the {used.ToString("0.0", CultureInfo.InvariantCulture)}% conformal quantile (leave-one-origin-out coverage)");
                 }
 
-                var half = Backtest.ConformalHalfWidth(errors, used);
+                var half = Backtest.Extend(Backtest.ConformalHalfWidth(errors, used), h);
                 intervals.Add(new PredictionInterval(level, mean.Select((v, s) => v - half[s]).ToArray(), mean.Select((v, s) => v + half[s]).ToArray()));
                 double cov = Backtest.ConformalCoverage(errors, used);
                 if (double.IsFinite(cov))

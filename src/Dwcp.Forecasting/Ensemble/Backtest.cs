@@ -200,6 +200,24 @@ internal static class Backtest
         return hi;
     }
 
+    /// <summary>Extends per-step half-widths measured up to step K to <paramref name="horizon"/> steps as w_K·√(s/K).</summary>
+    public static double[] Extend(double[] half, int horizon)
+    {
+        if (half.Length >= horizon)
+        {
+            return half;
+        }
+
+        var r = new double[horizon];
+        int k = half.Length;
+        for (int s = 0; s < horizon; s++)
+        {
+            r[s] = s < k ? half[s] : half[k - 1] * Math.Sqrt((s + 1) / (double)k);
+        }
+
+        return r;
+    }
+
     /// <summary>Leave-one-origin-out coverage of conformal intervals (needs ≥ 2 origins), else NaN.</summary>
     public static double ConformalCoverage(double[][] errors, double level)
     {

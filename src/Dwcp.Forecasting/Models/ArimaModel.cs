@@ -32,7 +32,7 @@ public sealed class ArimaModel : ModelBase
         }
 
         var sample = y.Length > MaxSample ? y[^MaxSample..] : y;
-        var fit = _fixed is { } o ? ArimaCore.Fit(sample, o) : Search(sample, periods);
+        var fit = _fixed is { } o ? ArimaCore.Fit(sample, o, quick: true) : Search(sample, periods);
         if (fit is null)
         {
             return new NaiveModel().Run(y, horizon, periods) with { Detail = "ARIMA→Naive (no admissible fit)" };

@@ -13,12 +13,14 @@ interface Forecast {
   period: string; currency: string; currentCost: number; predictedCost: number; confidenceLower: number; confidenceUpper: number;
   level: number; trend: string; seasonality: { weekly: number; monthly: number }; accuracyScore: number | null;
   accuracyUnavailableReason: string | null; model: string; historyFrom: string; historyTo: string; daily: DailyPoint[];
+  lowConfidence: boolean; confidenceNotes: string[];
 }
 
 const QUERY = `query Forecast($provider: CloudProvider, $service: String, $currency: String) {
   f95: forecastCosts(provider: $provider, service: $service, currency: $currency, periods: ["30d", "60d", "90d"], level: 95) {
     period currency currentCost predictedCost confidenceLower confidenceUpper level trend seasonality { weekly monthly }
     accuracyScore accuracyUnavailableReason model historyFrom historyTo daily { date mean lower upper }
+    lowConfidence confidenceNotes
   }
   f80: forecastCosts(provider: $provider, service: $service, currency: $currency, periods: ["90d"], level: 80) {
     daily { date mean lower upper }
@@ -93,6 +95,7 @@ export function mount(root: HTMLElement, ctx: PageContext): PageInstance {
       h('div', { class: 'kpi-value', 'data-testid': `predicted-${f.period}`, 'data-value': raw.get(f, 'predictedCost') ?? String(f.predictedCost) },
         formatMoney(f.predictedCost, f.currency)),
       h('div', { class: 'kpi-sub' }, `${f.level}%: ${formatMoney(f.confidenceLower, f.currency)} – ${formatMoney(f.confidenceUpper, f.currency)}`),
+      ...(f.lowConfidence ? [h('div', { class: 'kpi-sub', 'data-testid': `low-confidence-${f.period}`, title: f.confidenceNotes.join('; ') }, 'low confidence: ' + f.confidenceNotes.join('; '))] : []),
       h('div', { class: 'kpi-sub' }, `last ${f.period}: ${formatMoney(f.currentCost, f.currency)} · trend ${f.trend}`),
       h('div', { class: 'kpi-sub', 'data-testid': `accuracy-${f.period}` },
         f.accuracyScore === null ? `accuracy: n/a (${f.accuracyUnavailableReason ?? 'too short'})` : `accuracy ${formatPercent(f.accuracyScore)}`),
