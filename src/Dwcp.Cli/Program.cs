@@ -51,6 +51,7 @@ ingest.Options.Add(skipOpt);
 ingest.Options.Add(ingestFormat);
 ingest.Options.Add(sourceFormatOpt);
 ingest.SetAction(async (p, ct) => exit = await IngestCommand.RunAsync(Context(p), p.GetValue(pathsArg)!, p.GetValue(skipOpt), p.GetValue(ingestFormat)!, ct, p.GetValue(sourceFormatOpt)));
+IngestWatch.Hook(ingest, pathsArg, skipOpt, ingestFormat, sourceFormatOpt, p => Context(p), code => exit = code);
 root.Subcommands.Add(ingest);
 
 // demo
@@ -74,18 +75,19 @@ var filterOpt = new Option<string[]>("--filter") { Description = "DIMENSION=V1,V
 var limitOpt = new Option<int?>("--limit") { Description = "At most this many lines (default and maximum: api.max_results)." };
 var costFormat = new Option<string>("--format") { Description = "table, json or csv.", DefaultValueFactory = _ => "table" };
 var currencyOpt = new Option<string?>("--currency") { Description = "Reporting currency (ISO 4217, e.g. USD): convert every charge at its day's rate (import rates with 'dwcp fx import'). Default: amounts stay in their billing currencies." };
+var sampleOpt = new Option<double?>("--sample") { Description = "Approximate answer from this fraction of rows, in (0, 1], e.g. 0.1; totals come with a 95% interval. Default: exact." };
 costFormat.AcceptOnlyFromAmong("table", "json", "csv");
 grainOpt.AcceptOnlyFromAmong("total", "day", "week", "month");
 typeOpt.AcceptOnlyFromAmong("billed", "effective", "list");
 var cost = new Command("cost", "Cost totals and series from the command line (through the same query layer as GraphQL).");
-foreach (var o in new Option[] { fromOpt, toOpt, groupOpt, grainOpt, typeOpt, topOpt, filterOpt, limitOpt, costFormat, currencyOpt })
+foreach (var o in new Option[] { fromOpt, toOpt, groupOpt, grainOpt, typeOpt, topOpt, filterOpt, limitOpt, costFormat, currencyOpt, sampleOpt })
 {
     cost.Options.Add(o);
 }
 
 cost.SetAction(async (p, ct) => exit = await CostCommand.RunAsync(Context(p), new CostArgs(
     p.GetValue(fromOpt), p.GetValue(toOpt), p.GetValue(groupOpt) ?? [], p.GetValue(grainOpt)!, p.GetValue(typeOpt)!,
-    p.GetValue(topOpt), p.GetValue(filterOpt) ?? [], p.GetValue(costFormat)!, p.GetValue(limitOpt), p.GetValue(currencyOpt)), ct));
+    p.GetValue(topOpt), p.GetValue(filterOpt) ?? [], p.GetValue(costFormat)!, p.GetValue(limitOpt), p.GetValue(currencyOpt), p.GetValue(sampleOpt)), ct));
 root.Subcommands.Add(cost);
 
 // fx

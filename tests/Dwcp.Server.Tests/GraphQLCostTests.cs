@@ -85,6 +85,33 @@ public sealed class GraphQLCostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_sampled_query_says_it_is_an_estimate_and_its_interval_holds_the_exact_total_while_exact_queries_are_never_sampled()
+    {
+        const string Fields = "approximate source estimates { currency ratio rowsScanned total lowerBound upperBound } summary { totalCost }";
+        var exact = (await _factory.GraphQLAsync($$"""{ getCostMetrics(startDate: "2024-01-01", endDate: "2024-01-31", granularity: TOTAL) { {{Fields}} } }"""))
+            .GetProperty("data").GetProperty("getCostMetrics");
+        var january = _rows.Where(r => r.ChargePeriodStart!.Value is { Year: 2024, Month: 1 }).ToList();
+        var truth = january.Sum(r => r.BilledCost!.Value);
+        Assert.False(exact.GetProperty("approximate").GetBoolean());
+        Assert.Equal(0, exact.GetProperty("estimates").GetArrayLength());
+        Assert.Equal(truth, exact.GetProperty("summary").GetProperty("totalCost").GetDecimal());
+
+        var root = await _factory.GraphQLAsync($$"""{ getCostMetrics(startDate: "2024-01-01", endDate: "2024-01-31", granularity: TOTAL, sample: 0.5) { {{Fields}} } }""");
+        Assert.False(root.TryGetProperty("errors", out _), root.ToString());
+        var sampled = root.GetProperty("data").GetProperty("getCostMetrics");
+        Assert.True(sampled.GetProperty("approximate").GetBoolean());
+        Assert.Equal("RAW", sampled.GetProperty("source").GetString()); // samples always read raw rows
+        var estimate = sampled.GetProperty("estimates").EnumerateArray().Single();
+        Assert.Equal(("USD", 0.5), (estimate.GetProperty("currency").GetString(), estimate.GetProperty("ratio").GetDouble()));
+        Assert.InRange(estimate.GetProperty("rowsScanned").GetInt64(), 1, january.Count - 1);
+        Assert.InRange(truth, estimate.GetProperty("lowerBound").GetDecimal(), estimate.GetProperty("upperBound").GetDecimal());
+        Assert.True(estimate.GetProperty("upperBound").GetDecimal() > estimate.GetProperty("lowerBound").GetDecimal());
+
+        var bad = await _factory.GraphQLAsync("""{ getCostMetrics(startDate: "2024-01-01", endDate: "2024-01-31", sample: 1.5) { approximate } }""");
+        Assert.Contains("sample", bad.GetProperty("errors")[0].GetProperty("message").GetString()!, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Cost_type_and_aggregation_change_the_cost_field()
     {
         var root = await _factory.GraphQLAsync("""

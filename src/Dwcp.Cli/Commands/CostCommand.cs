@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace Dwcp.Cli.Commands;
 
 /// <summary>Arguments of <c>dwcp cost</c>.</summary>
-internal sealed record CostArgs(string? From, string? To, IReadOnlyList<string> GroupBy, string Grain, string CostType, int? Top, IReadOnlyList<string> Filters, string Format, int? Limit, string? Currency = null);
+internal sealed record CostArgs(string? From, string? To, IReadOnlyList<string> GroupBy, string Grain, string CostType, int? Top, IReadOnlyList<string> Filters, string Format, int? Limit, string? Currency = null, double? Sample = null);
 
 /// <summary><c>dwcp cost</c>: cost totals from the command line, through the same query layer as GraphQL.</summary>
 internal static class CostCommand
@@ -71,6 +71,7 @@ internal static class CostCommand
         TopN = a.Top,
         PageSize = a.Limit,
         Currency = a.Currency,
+        Sample = a.Sample,
     };
 
     private static async Task<(DateOnly From, DateOnly To)> ResolveRangeAsync(CostArgs a, Func<Task<Dwcp.Storage.DataRange>> dataRange)
@@ -214,6 +215,11 @@ internal static class CostCommand
         foreach (var t in answer.Totals)
         {
             ctx.Console.MarkupLine($"[bold]Total {t.Currency}[/]: billed {Money(t.BilledCost)}, effective {Money(t.EffectiveCost)}, list {Money(t.ListCost)} [grey]({t.RowCount:N0} rows)[/]");
+            if (t.Estimate is { } e)
+            {
+                var i = e.Billed;
+                ctx.Console.MarkupLine($"[yellow]Estimate from a {e.Ratio:0.####%} sample ({e.RowsScanned:N0} rows): billed 95% interval {Money(i.Lower)} to {Money(i.Upper)}. Omit --sample for the exact answer.[/]");
+            }
         }
 
         if (answer.ReportingCurrency is { } rc && answer.RatesUsed is { Count: > 0 } rates)

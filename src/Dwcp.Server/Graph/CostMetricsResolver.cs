@@ -20,7 +20,9 @@ public sealed record CostMetricsArgs(
     int? First,
     string? After,
     bool IncludeProvider,
-    string? Currency = null);
+    string? Currency = null,
+    bool? Approximate = null,
+    double? Sample = null);
 
 /// <summary>Turns <c>getCostMetrics</c> into cost-layer queries. All reads go through <see cref="CostQueryService"/>.</summary>
 public sealed class CostMetricsResolver(CostQueryService costs, ICallerScope callerScope)
@@ -82,6 +84,7 @@ public sealed class CostMetricsResolver(CostQueryService costs, ICallerScope cal
             PageSize = a.First,
             Cursor = a.After,
             Currency = a.Currency,
+            Sample = SampleOf(a),
         }, scope, cancellationToken).ConfigureAwait(false);
 
         var metrics = result.Lines.Select(l => ToView(l, dims, a, from, to, grain)).ToArray();
@@ -94,8 +97,31 @@ public sealed class CostMetricsResolver(CostQueryService costs, ICallerScope cal
             new PageInfoView(result.NextCursor is not null, result.NextCursor, result.TotalLines),
             scope.ToString(),
             result.ReportingCurrency,
-            result.RatesUsed);
+            result.RatesUsed)
+        {
+            Source = result.Source,
+            Approximate = result.Approximate is not null,
+            Estimates = result.Totals.Where(t => t.Estimate is not null).Select(t => EstimateView.Of(t, a.CostType)).ToArray(),
+        };
     }
+
+    /// <summary>
+    /// The sample ratio the arguments ask for: <c>sample</c> when given (approximate may be omitted), 0.1 for
+    /// <c>approximate: true</c> alone, and none otherwise: an exact query is never sampled.
+    /// </summary>
+    public static double? SampleOf(CostMetricsArgs a)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        if (a.Approximate == false && a.Sample is not null)
+        {
+            throw new CostQueryException(CostQueryErrorKind.InvalidArgument, "sample asks for an approximate answer but approximate is false; drop one of them.");
+        }
+
+        return a.Sample ?? (a.Approximate == true ? DefaultSample : null);
+    }
+
+    /// <summary>The ratio <c>approximate: true</c> samples when no <c>sample</c> is given.</summary>
+    public const double DefaultSample = 0.1;
 
     /// <summary>Parses a YYYY-MM-DD argument or explains the expected form.</summary>
     public static DateOnly ParseDate(string value, string argument)

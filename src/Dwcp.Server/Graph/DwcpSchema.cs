@@ -45,6 +45,8 @@ public sealed class DwcpQuery : ObjectGraphType
             .Argument<StringGraphType>("after", "Cursor from pageInfo.endCursor.")
             .Argument<BooleanGraphType>("includeProvider", a => a.DefaultValue = true)
             .Argument<StringGraphType>("currency", "Reporting currency (ISO 4217): every charge is converted at its day's rate and summed in it; ratesUsed lists the rates. Omit to keep billing currencies.")
+            .Argument<BooleanGraphType>("approximate", "Estimate from a sample of rows (default ratio 0.1); the answer says so in approximate and estimates. Never implied.")
+            .Argument<FloatGraphType>("sample", "Fraction of rows to sample, in (0, 1], e.g. 0.1; implies an approximate answer.")
             .ResolveAsync(async ctx =>
             {
                 var args = new CostMetricsArgs(
@@ -61,7 +63,9 @@ public sealed class DwcpQuery : ObjectGraphType
                     ctx.GetArgument<int?>("first"),
                     ctx.GetArgument<string?>("after"),
                     ctx.GetArgument("includeProvider", true),
-                    ctx.GetArgument<string?>("currency"));
+                    ctx.GetArgument<string?>("currency"),
+                    ctx.GetArgument<bool?>("approximate"),
+                    ctx.GetArgument<double?>("sample"));
                 return await Guard(() => ctx.RequestServices!.GetRequiredService<CostMetricsResolver>().ResolveAsync(args, ctx.CancellationToken));
             });
 

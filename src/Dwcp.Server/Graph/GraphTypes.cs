@@ -33,7 +33,47 @@ public sealed record CostMetricsView(
     PageInfoView PageInfo,
     string Scope,
     string? ReportingCurrency = null,
-    IReadOnlyList<RateUsed>? RatesUsed = null);
+    IReadOnlyList<RateUsed>? RatesUsed = null)
+{
+    /// <summary>Which stored data answered the metrics.</summary>
+    public CostSource Source { get; init; } = CostSource.Raw;
+
+    /// <summary>True when the metrics and totals are estimates from a sample.</summary>
+    public bool Approximate { get; init; }
+
+    /// <summary>Per currency: the estimated total of the asked cost type and its 95% interval (empty when exact).</summary>
+    public IReadOnlyList<EstimateView> Estimates { get; init; } = [];
+}
+
+/// <summary>An estimated total of one currency with its 95% interval.</summary>
+public sealed record EstimateView(string Currency, double Ratio, long RowsScanned, decimal Total, decimal LowerBound, decimal UpperBound)
+{
+    /// <summary>The view of a sampled total for a measure.</summary>
+    public static EstimateView Of(CurrencyTotal t, CostMeasure measure)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        var e = t.Estimate ?? throw new ArgumentException("The total is exact.", nameof(t));
+        var interval = measure switch { CostMeasure.Effective => e.Effective, CostMeasure.List => e.List, _ => e.Billed };
+        return new EstimateView(t.Currency, e.Ratio, e.RowsScanned, t.Get(measure), interval.Lower, interval.Upper);
+    }
+}
+
+/// <summary>GraphQL type of <see cref="EstimateView"/>.</summary>
+public sealed class CostEstimateType : ObjectGraphType<EstimateView>
+{
+    /// <summary>Declares the fields.</summary>
+    public CostEstimateType()
+    {
+        Name = "CostEstimate";
+        Description = "An estimated total from a row sample: the 95% interval is estimate ± 1.96·√((1−p)/p²·Σy²) over the sampled rows (docs/cost-queries.md).";
+        Field<NonNullGraphType<StringGraphType>>("currency").Resolve(c => c.Source.Currency);
+        Field<NonNullGraphType<FloatGraphType>>("ratio").Description("Fraction of rows sampled.").Resolve(c => c.Source.Ratio);
+        Field<NonNullGraphType<LongGraphType>>("rowsScanned").Description("Rows in the sample.").Resolve(c => c.Source.RowsScanned);
+        Field<NonNullGraphType<DecimalGraphType>>("total").Description("Estimated total of the asked cost type.").Resolve(c => c.Source.Total);
+        Field<NonNullGraphType<DecimalGraphType>>("lowerBound").Resolve(c => c.Source.LowerBound);
+        Field<NonNullGraphType<DecimalGraphType>>("upperBound").Resolve(c => c.Source.UpperBound);
+    }
+}
 
 /// <summary>Cursor paging facts.</summary>
 public sealed record PageInfoView(bool HasNextPage, string? EndCursor, long TotalCount);
@@ -107,6 +147,9 @@ public sealed class CostMetricsResultType : ObjectGraphType<CostMetricsView>
         Field<NonNullGraphType<StringGraphType>>("scope").Description("The scope the answer was restricted to (set by the server, never by the request).").Resolve(c => c.Source.Scope);
         Field<StringGraphType>("reportingCurrency").Description("The currency every amount was converted to (the currency argument), or null.").Resolve(c => c.Source.ReportingCurrency);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<RateUsedType>>>>("ratesUsed").Description("Every exchange rate a converted answer used, per billing currency and charge day.").Resolve(c => c.Source.RatesUsed ?? []);
+        Field<NonNullGraphType<StringGraphType>>("source").Description("Which stored data answered: ROLLUP (the daily summary) or RAW (the cost rows).").Resolve(c => c.Source.Source == CostSource.Rollup ? "ROLLUP" : "RAW");
+        Field<NonNullGraphType<BooleanGraphType>>("approximate").Description("True when metrics and totals are estimates from a sample (approximate/sample arguments).").Resolve(c => c.Source.Approximate);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<CostEstimateType>>>>("estimates").Description("Per currency, the estimated total and its 95% interval; empty for an exact answer.").Resolve(c => c.Source.Estimates);
     }
 }
 
@@ -184,6 +227,9 @@ public sealed class CostForecastType : ObjectGraphType<Dwcp.Cost.Forecasts.Perio
         Field<FloatGraphType>("accuracyScore").Description("1 − WAPE of a rolling-origin backtest at the same horizon; null when the history is too short (see accuracyUnavailableReason).").Resolve(c => c.Source.Forecast.AccuracyScore);
         Field<StringGraphType>("accuracyUnavailableReason").Resolve(c => c.Source.Forecast.AccuracyUnavailableReason);
         Field<NonNullGraphType<StringGraphType>>("model").Resolve(c => c.Source.Forecast.Model);
+        Field<NonNullGraphType<StringGraphType>>("boundsMethod").Description("How the bounds were computed (see docs/forecasting.md).").Resolve(c => c.Source.Forecast.BoundsMethod);
+        Field<NonNullGraphType<BooleanGraphType>>("lowConfidence").Description("True when the bounds are extrapolated beyond the backtest, capped, model-only, or the history is under two months; confidenceNotes says why.").Resolve(c => c.Source.Forecast.LowConfidence);
+        Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("confidenceNotes").Resolve(c => c.Source.Forecast.ConfidenceNotes);
         Field<NonNullGraphType<StringGraphType>>("historyFrom").Resolve(c => c.Source.HistoryFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         Field<NonNullGraphType<StringGraphType>>("historyTo").Resolve(c => c.Source.HistoryTo.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<DailyForecastType>>>>("daily").Resolve(c => c.Source.Forecast.Daily);
