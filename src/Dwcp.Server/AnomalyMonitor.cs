@@ -54,6 +54,7 @@ public sealed class AnomalyAlertCounters
     private long _streamWindowsScored;
     private long _streamAnomalies;
     private long _streamSeriesEvicted;
+    private long _streamSeriesSkipped;
     private long _streamErrors;
 
     /// <summary>Cost detections completed.</summary>
@@ -80,6 +81,9 @@ public sealed class AnomalyAlertCounters
     /// <summary>Stream detectors dropped because <see cref="AnomalyAlertOptions.MaxStreamSeries"/> was reached.</summary>
     public long StreamSeriesEvicted => Interlocked.Read(ref _streamSeriesEvicted);
 
+    /// <summary>Closed windows of new stream series not scored because the detector book was full of active series.</summary>
+    public long StreamSeriesSkipped => Interlocked.Read(ref _streamSeriesSkipped);
+
     /// <summary>Closed windows the stream monitor could not score (logged).</summary>
     public long StreamErrors => Interlocked.Read(ref _streamErrors);
 
@@ -98,6 +102,8 @@ public sealed class AnomalyAlertCounters
     internal void StreamPublished(int count) => Interlocked.Add(ref _streamAnomalies, count);
 
     internal void Evicted() => Interlocked.Increment(ref _streamSeriesEvicted);
+
+    internal void Skipped() => Interlocked.Increment(ref _streamSeriesSkipped);
 
     internal void StreamError() => Interlocked.Increment(ref _streamErrors);
 }

@@ -132,7 +132,8 @@ internal static class EventEndpoints
         Counter("dwcp_anomaly_webhook_failures_total", "Webhook POSTs that failed after their retries.", alerts.WebhookFailures);
         Counter("dwcp_stream_windows_scored_total", "Closed windows scored by the stream anomaly detectors.", alerts.StreamWindowsScored);
         Counter("dwcp_stream_anomalies_total", "Stream anomalies published.", alerts.StreamAnomalies);
-        Counter("dwcp_stream_series_evicted_total", "Stream detector series evicted (least recently used) at the max_stream_series cap.", alerts.StreamSeriesEvicted);
+        Counter("dwcp_stream_series_evicted_total", "Idle stream detector series evicted to make room at the max_stream_series cap.", alerts.StreamSeriesEvicted);
+        Counter("dwcp_stream_series_skipped_total", "Closed windows of new stream series not scored because max_stream_series active series were tracked.", alerts.StreamSeriesSkipped);
         if (kafka.Source?.Stats is { } k)
         {
             Counter("dwcp_kafka_messages_total", "Kafka messages read.", k.Messages);

@@ -106,12 +106,17 @@ public sealed class StreamAnomalyFeed
 internal readonly record struct StreamSeriesId(string Metric, long SizeTicks, long SlideTicks, SeriesKey Series);
 
 /// <summary>
-/// One <see cref="OnlineAnomalyDetector"/> per <see cref="StreamSeriesId"/>, at most <c>capacity</c> of them: adding one
-/// more evicts the least recently updated (LRU; the evicted series starts over, warming up, if it returns). Not thread-safe:
-/// one reader of closed windows owns it.
+/// One <see cref="OnlineAnomalyDetector"/> per <see cref="StreamSeriesId"/>, at most <c>capacity</c> of them. When the book
+/// is full, a new series takes the place of the least recently updated one only if that one is idle (no window for
+/// <see cref="IdleWindows"/> of its own window sizes; the evicted series starts over, warming up, if it returns); otherwise
+/// the new series is not scored (counted by <c>onSkip</c>). Evicting active series to admit new ones would rebuild ~100 KB
+/// detectors on every window and never let any of them warm up. Not thread-safe: one reader of closed windows owns it.
 /// </summary>
-internal sealed class StreamDetectorBook(int capacity, OnlineDetectorOptions detector, int expectedWindows, Action onEvict)
+internal sealed class StreamDetectorBook(int capacity, OnlineDetectorOptions detector, int expectedWindows, Action onEvict, Action? onSkip = null)
 {
+    /// <summary>Windows without an update after which a tracked series may give its place to a new one.</summary>
+    public const int IdleWindows = 10;
+
     private readonly Dictionary<StreamSeriesId, LinkedListNode<Tracked>> _map = [];
     private readonly LinkedList<Tracked> _lru = new();
 
@@ -129,6 +134,13 @@ internal sealed class StreamDetectorBook(int capacity, OnlineDetectorOptions det
         {
             if (_map.Count >= capacity && _lru.Last is { } oldest)
             {
+                var idleFor = oldest.Value.LastEnd is { } lastEnd ? end - lastEnd : TimeSpan.MaxValue;
+                if (idleFor.Ticks <= IdleWindows * oldest.Value.Id.SizeTicks)
+                {
+                    onSkip?.Invoke();
+                    return null;
+                }
+
                 _lru.RemoveLast();
                 _map.Remove(oldest.Value.Id);
                 onEvict();
@@ -195,7 +207,7 @@ internal sealed class StreamAnomalyMonitor(
     RealtimeEngineHost host, StreamAnomalyFeed feed, AnomalyAlertOptions options, AnomalyAlertCounters counters, TimeProvider time, ILogger<StreamAnomalyMonitor> logger) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
-    private readonly StreamDetectorBook _book = new(options.MaxStreamSeries, options.StreamDetector, options.StreamExpectedWindows, counters.Evicted);
+    private readonly StreamDetectorBook _book = new(options.MaxStreamSeries, options.StreamDetector, options.StreamExpectedWindows, counters.Evicted, counters.Skipped);
     private WindowSubscription? _subscription;
     private Task? _pump;
     private HttpClient? _http;

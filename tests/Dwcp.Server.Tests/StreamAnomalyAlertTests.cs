@@ -81,22 +81,33 @@ public sealed class StreamAnomalyAlertTests : IDisposable
     }
 
     [Fact]
-    public void The_detector_book_keeps_at_most_its_capacity_and_evicts_the_least_recently_updated_series()
+    public void The_detector_book_keeps_at_most_its_capacity_and_gives_an_idle_series_place_to_a_new_one_but_never_an_active_one()
     {
-        var evicted = 0;
-        var book = new StreamDetectorBook(2, new OnlineDetectorOptions(), 30, () => evicted++);
+        int evicted = 0, skipped = 0;
+        var book = new StreamDetectorBook(2, new OnlineDetectorOptions(), 30, () => evicted++, () => skipped++);
         StreamSeriesId Id(string service) => new("cpu", TimeSpan.TicksPerMinute, TimeSpan.TicksPerMinute, new SeriesKey("usage", "", "aws", "r", service, "a", ""));
         var t = T0;
         Assert.NotNull(book.Update(Id("a"), t = t.AddMinutes(1), 1));
         Assert.NotNull(book.Update(Id("b"), t = t.AddMinutes(1), 2));
         Assert.NotNull(book.Update(Id("a"), t = t.AddMinutes(1), 3)); // a is now the most recent
-        Assert.NotNull(book.Update(Id("c"), t = t.AddMinutes(1), 4)); // evicts b
-        Assert.Equal((2, 1), (book.Count, evicted));
 
-        // a kept its history (expected = median of 1 and 3), b starts over (no history: expected = its value).
-        Assert.Equal(2.0, book.Update(Id("a"), t = t.AddMinutes(1), 10)!.Value.Expected);
-        Assert.Equal(7.0, book.Update(Id("b"), t.AddMinutes(1), 7)!.Value.Expected);
-        Assert.Equal(2, evicted); // b came back and pushed out c
+        // Full, and b (the least recently updated) had a window 2 minutes ago: active, so c is not scored.
+        Assert.Null(book.Update(Id("c"), t = t.AddMinutes(1), 4));
+        Assert.Equal((2, 0, 1), (book.Count, evicted, skipped));
+
+        // b stays silent for more than 10 of its 1-minute windows while a keeps reporting: now c takes b's place.
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.NotNull(book.Update(Id("a"), t = t.AddMinutes(1), 3));
+        }
+
+        Assert.NotNull(book.Update(Id("c"), t = t.AddMinutes(1), 4));
+        Assert.Equal((2, 1, 1), (book.Count, evicted, skipped));
+
+        // a kept its history (expected = median of its values so far: 1, 3 and ten 3s); c started fresh at its admission,
+        // so its expected value now is the one value it has seen (4).
+        Assert.Equal(3.0, book.Update(Id("a"), t = t.AddMinutes(1), 10)!.Value.Expected);
+        Assert.Equal(4.0, book.Update(Id("c"), t, 6)!.Value.Expected);
         Assert.Null(book.Update(Id("a"), t, 5)); // a window not after the last scored one (a replay) is skipped
     }
 
