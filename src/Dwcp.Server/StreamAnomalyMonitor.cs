@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Dwcp.Anomalies;
 using Dwcp.Anomalies.Costs;
+using Dwcp.Cost.Anomalies;
 using Dwcp.Server.Graph;
 using Dwcp.Streaming;
 using Dwcp.Streaming.Engine;
@@ -52,54 +53,13 @@ public static class StreamAnomalySeverity
 /// <summary>In-process fan-out of stream anomalies (GraphQL <c>streamAnomalyDetected</c>, the webhook).</summary>
 public sealed class StreamAnomalyFeed
 {
-    private readonly Lock _gate = new();
-    private Action<IReadOnlyList<StreamAnomaly>>[] _handlers = [];
+    private readonly FanOut<StreamAnomaly> _fanOut = new("stream anomaly feed");
 
     /// <summary>Hands anomalies to every subscriber; a subscriber that throws does not stop the others (its error is rethrown after).</summary>
-    public void Publish(IReadOnlyList<StreamAnomaly> anomalies)
-    {
-        ArgumentNullException.ThrowIfNull(anomalies);
-        List<Exception>? errors = null;
-        foreach (var handler in Volatile.Read(ref _handlers))
-        {
-            try
-            {
-                handler(anomalies);
-            }
-            catch (Exception ex)
-            {
-                (errors ??= []).Add(ex);
-            }
-        }
-
-        if (errors is not null)
-        {
-            throw new AggregateException("A stream anomaly subscriber failed; the other subscribers still received the anomalies.", errors);
-        }
-    }
+    public void Publish(IReadOnlyList<StreamAnomaly> anomalies) => _fanOut.Publish(anomalies);
 
     /// <summary>Receives every later <see cref="Publish"/>; dispose the result to stop.</summary>
-    public IDisposable Subscribe(Action<IReadOnlyList<StreamAnomaly>> handler)
-    {
-        ArgumentNullException.ThrowIfNull(handler);
-        lock (_gate)
-        {
-            _handlers = [.. _handlers, handler];
-        }
-
-        return new Subscription(this, handler);
-    }
-
-    private sealed class Subscription(StreamAnomalyFeed feed, Action<IReadOnlyList<StreamAnomaly>> handler) : IDisposable
-    {
-        public void Dispose()
-        {
-            lock (feed._gate)
-            {
-                feed._handlers = feed._handlers.Where(h => h != handler).ToArray();
-            }
-        }
-    }
+    public IDisposable Subscribe(Action<IReadOnlyList<StreamAnomaly>> handler) => _fanOut.Subscribe(handler);
 }
 
 /// <summary>Identity of a stream detector: metric, window size and slide, series.</summary>

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Text;
 using System.Text.Json;
 using Dwcp.Cost.Anomalies;
 
@@ -14,6 +12,8 @@ namespace Dwcp.Server;
 /// </summary>
 public sealed class StreamAnomalyWebhook(Uri url, int retries, HttpClient http, TimeSpan baseDelay, TimeProvider time)
 {
+    private readonly AnomalyWebhook _webhook = new(url, retries, http, baseDelay, time);
+
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
 
     /// <summary>The JSON body: snake_case fields, times in ISO 8601 UTC, the window size in seconds.</summary>
@@ -49,44 +49,8 @@ public sealed class StreamAnomalyWebhook(Uri url, int retries, HttpClient http, 
 
     /// <summary>Sends the anomalies; returns the number of attempts it took.</summary>
     /// <exception cref="AnomalyWebhookException">Every attempt failed, or the receiver refused the payload (4xx).</exception>
-    public async Task<int> SendAsync(IReadOnlyList<StreamAnomaly> anomalies, CancellationToken cancellationToken = default)
-    {
-        var body = Serialize(anomalies);
-        var last = "no attempt";
-        for (var attempt = 1; attempt <= retries + 1; attempt++)
-        {
-            if (attempt > 1)
-            {
-                await Task.Delay(baseDelay * Math.Pow(2, attempt - 2), time, cancellationToken).ConfigureAwait(false);
-            }
-
-            try
-            {
-                using var content = new StringContent(body, Encoding.UTF8, "application/json");
-                using var response = await http.PostAsync(url, content, cancellationToken).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode)
-                {
-                    return attempt;
-                }
-
-                last = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
-                if (response.StatusCode is not (HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests) && (int)response.StatusCode < 500)
-                {
-                    throw new AnomalyWebhookException($"The anomaly webhook {url} refused the stream anomalies with {last}; not retried. Check the receiver.");
-                }
-            }
-            catch (HttpRequestException ex)
-            {
-                last = ex.Message;
-            }
-            catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                last = $"time-out ({ex.Message})";
-            }
-        }
-
-        throw new AnomalyWebhookException($"The anomaly webhook {url} failed {retries + 1} time(s) with stream anomalies; last error: {last}. Check that the receiver is up, or raise analytics.anomalies.webhook_retries.");
-    }
+    public Task<int> SendAsync(IReadOnlyList<StreamAnomaly> anomalies, CancellationToken cancellationToken = default) =>
+        _webhook.SendJsonAsync(Serialize(anomalies), "the stream anomalies", cancellationToken);
 
     /// <summary>Sends every batch the feed publishes, in the background; failures go to <paramref name="onError"/>.</summary>
     public IDisposable Attach(StreamAnomalyFeed feed, Action<Exception> onError)

@@ -13,59 +13,18 @@ public interface IAnomalyFeed
 /// <summary>The default <see cref="IAnomalyFeed"/>: synchronous fan-out to the current subscribers.</summary>
 public sealed class AnomalyFeed : IAnomalyFeed
 {
-    private readonly object _gate = new();
-    private Action<IReadOnlyList<StoreCostAnomaly>>[] _handlers = [];
+    private readonly FanOut<StoreCostAnomaly> _fanOut = new("anomaly feed");
 
     /// <inheritdoc />
     public void Publish(IReadOnlyList<StoreCostAnomaly> anomalies)
     {
         ArgumentNullException.ThrowIfNull(anomalies);
-        if (anomalies.Count == 0)
+        if (anomalies.Count > 0)
         {
-            return;
-        }
-
-        List<Exception>? errors = null;
-        foreach (var handler in Volatile.Read(ref _handlers))
-        {
-            try
-            {
-                handler(anomalies);
-            }
-            catch (Exception ex)
-            {
-                (errors ??= []).Add(ex);
-            }
-        }
-
-        if (errors is not null)
-        {
-            throw new AggregateException("An anomaly feed subscriber failed; the other subscribers still received the anomalies.", errors);
+            _fanOut.Publish(anomalies);
         }
     }
 
     /// <inheritdoc />
-    public IDisposable Subscribe(Action<IReadOnlyList<StoreCostAnomaly>> handler)
-    {
-        ArgumentNullException.ThrowIfNull(handler);
-        lock (_gate)
-        {
-            _handlers = [.. _handlers, handler];
-        }
-
-        return new Subscription(this, handler);
-    }
-
-    private void Remove(Action<IReadOnlyList<StoreCostAnomaly>> handler)
-    {
-        lock (_gate)
-        {
-            _handlers = _handlers.Where(h => h != handler).ToArray();
-        }
-    }
-
-    private sealed class Subscription(AnomalyFeed feed, Action<IReadOnlyList<StoreCostAnomaly>> handler) : IDisposable
-    {
-        public void Dispose() => feed.Remove(handler);
-    }
+    public IDisposable Subscribe(Action<IReadOnlyList<StoreCostAnomaly>> handler) => _fanOut.Subscribe(handler);
 }

@@ -49,10 +49,21 @@ public sealed class AnomalyWebhook
 
     /// <summary>Sends the anomalies; returns the number of attempts it took.</summary>
     /// <exception cref="AnomalyWebhookException">Every attempt failed, or the receiver refused the payload (4xx).</exception>
-    public async Task<int> SendAsync(IReadOnlyList<StoreCostAnomaly> anomalies, CancellationToken cancellationToken = default)
+    public Task<int> SendAsync(IReadOnlyList<StoreCostAnomaly> anomalies, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(anomalies);
-        var body = AnomalyJson.Serialize(anomalies);
+        return SendJsonAsync(AnomalyJson.Serialize(anomalies), "the payload", cancellationToken);
+    }
+
+    /// <summary>POSTs a JSON body with the retry rule above (the stream anomaly webhook sends its own shape through it).</summary>
+    /// <param name="body">The JSON to send.</param>
+    /// <param name="what">What the body holds, for the error messages (e.g. "the payload").</param>
+    /// <param name="cancellationToken">Stops the attempts and the waits.</param>
+    /// <returns>The number of attempts it took.</returns>
+    /// <exception cref="AnomalyWebhookException">Every attempt failed, or the receiver refused the body (4xx).</exception>
+    public async Task<int> SendJsonAsync(string body, string what, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(body);
         string last = "no attempt";
         for (var attempt = 1; attempt <= Retries + 1; attempt++)
         {
@@ -73,7 +84,7 @@ public sealed class AnomalyWebhook
                 last = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
                 if (!Retryable(response.StatusCode))
                 {
-                    throw new AnomalyWebhookException($"The anomaly webhook {Url} refused the payload with {last}; not retried. Check the receiver.");
+                    throw new AnomalyWebhookException($"The anomaly webhook {Url} refused {what} with {last}; not retried. Check the receiver.");
                 }
             }
             catch (HttpRequestException ex)
@@ -86,7 +97,7 @@ public sealed class AnomalyWebhook
             }
         }
 
-        throw new AnomalyWebhookException($"The anomaly webhook {Url} failed {Retries + 1} time(s); last error: {last}. Check that the receiver is up, or raise analytics.anomalies.webhook_retries.");
+        throw new AnomalyWebhookException($"The anomaly webhook {Url} failed {Retries + 1} time(s) sending {what}; last error: {last}. Check that the receiver is up, or raise analytics.anomalies.webhook_retries.");
     }
 
     /// <summary>Sends every batch the feed publishes, in the background; failures go to <paramref name="onError"/>.</summary>
