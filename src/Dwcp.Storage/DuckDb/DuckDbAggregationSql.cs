@@ -9,7 +9,7 @@ namespace Dwcp.Storage.DuckDb;
 /// (<c>visible_cost_rows</c>) by default, or over the daily rollup (see <see cref="DuckDbDailyRollup"/>) when built with
 /// <c>rollup: true</c>.
 /// </summary>
-internal sealed class DuckDbAggregationSql(bool rollup = false)
+internal sealed class DuckDbAggregationSql(bool rollup = false, bool summary = false)
 {
     private readonly List<DuckDBParameter> _parameters = [];
 
@@ -17,6 +17,12 @@ internal sealed class DuckDbAggregationSql(bool rollup = false)
 
     /// <summary>True when this SQL reads the daily rollup.</summary>
     public bool Rollup => rollup;
+
+    /// <summary>True when this SQL reads <c>cost_summary_daily</c> (valid only where <see cref="DuckDbDailyRollup.Fresh"/> holds).</summary>
+    public bool Summary => rollup && summary;
+
+    /// <summary>The CTE defining <c>cost_daily_visible</c> for this SQL's rollup level.</summary>
+    public string RollupWith => Summary ? DuckDbDailyRollup.SummaryWith : DuckDbDailyRollup.With;
 
     /// <summary>The SQL expression of a dimension over <c>visible_cost_rows</c> (or the rollup).</summary>
     public string Dimension(CostGrouping grouping) => rollup ? DuckDbDailyRollup.Column(grouping) : grouping.Dimension switch
@@ -100,7 +106,7 @@ internal sealed class DuckDbAggregationSql(bool rollup = false)
             throw new StoreException("The daily rollup cannot answer this aggregation (resource or tag dimension, sample or percentiles); read the raw rows.");
         }
 
-        sb.Append(rollup ? DuckDbDailyRollup.With + ", base AS (SELECT " : "WITH base AS (SELECT ").Append(Period(spec.Grain, rollup ? "day" : "charge_date")).Append(" AS period");
+        sb.Append(rollup ? RollupWith + ", base AS (SELECT " : "WITH base AS (SELECT ").Append(Period(spec.Grain, rollup ? "day" : "charge_date")).Append(" AS period");
         for (var i = 0; i < n; i++)
         {
             sb.Append(", ").Append(Dimension(spec.GroupBy[i])).Append(" AS ").Append(keys[i]);

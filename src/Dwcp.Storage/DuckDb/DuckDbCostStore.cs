@@ -152,36 +152,57 @@ public sealed class DuckDbCostStore : ICostStore
 
     internal void ReleaseWriter() => _writer.Release();
 
-    /// <summary>SQL over the daily rollup when the spec asks for it or lets the store choose and the rollup can answer; raw rows otherwise.</summary>
-    private DuckDbAggregationSql SqlFor(CostAggregation spec)
+    /// <summary>
+    /// Runs an aggregation over the right data: the raw rows, or the daily rollup when the spec asks for it or lets the
+    /// store choose and the rollup can answer. Over the rollup it reads <c>cost_summary_daily</c> when that can answer and
+    /// was built from the versions visible in the query's own snapshot, and <c>cost_daily</c> otherwise.
+    /// </summary>
+    private List<T> Query<T>(CostAggregation spec, Func<DuckDbAggregationSql, string> build, CancellationToken cancellationToken, Func<System.Data.Common.DbDataReader, T> map)
     {
         var rollup = spec.Source == CostSource.Rollup || (spec.Source is null && spec.RollupCanAnswer);
-        if (rollup)
+        if (!rollup)
         {
-            _daily.Refresh(Connect);
+            var raw = new DuckDbAggregationSql();
+            return Run(build(raw), raw.Parameters, cancellationToken, map);
         }
 
-        return new DuckDbAggregationSql(rollup);
+        _daily.Refresh(Connect);
+        var fine = new DuckDbAggregationSql(rollup: true);
+        var fineText = build(fine);
+        if (!DuckDbDailyRollup.SummaryCanAnswer(spec))
+        {
+            return Run(fineText, fine.Parameters, cancellationToken, map);
+        }
+
+        var summary = new DuckDbAggregationSql(rollup: true, summary: true);
+        var summaryText = build(summary);
+        using var c = Connect();
+        using var tx = c.BeginTransaction();
+        var fresh = DuckDbSchema.Scalar(c, DuckDbDailyRollup.Fresh) is true;
+        var result = fresh
+            ? RunOn(c, summaryText, summary.Parameters, cancellationToken, map)
+            : RunOn(c, fineText, fine.Parameters, cancellationToken, map);
+        tx.Commit();
+        return result;
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<CostLine>> AggregateAsync(CostAggregation spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var sql = SqlFor(spec);
-        var text = sql.Grouped(spec) + DuckDbAggregationSql.OrderBy(spec);
+        var tail = DuckDbAggregationSql.OrderBy(spec);
         if (spec.Limit is { } limit)
         {
-            text += " LIMIT " + limit.ToString(CultureInfo.InvariantCulture);
+            tail += " LIMIT " + limit.ToString(CultureInfo.InvariantCulture);
         }
 
         if (spec.Offset > 0)
         {
-            text += " OFFSET " + spec.Offset.ToString(CultureInfo.InvariantCulture);
+            tail += " OFFSET " + spec.Offset.ToString(CultureInfo.InvariantCulture);
         }
 
         var first = spec.GroupBy.Count + 11;
-        return Task.FromResult<IReadOnlyList<CostLine>>(Run(text, sql.Parameters, cancellationToken,
+        return Task.FromResult<IReadOnlyList<CostLine>>(Query(spec, sql => sql.Grouped(spec) + tail, cancellationToken,
             r => DuckDbAggregationSql.Complete(ReadLine(r, spec.GroupBy.Count), r, spec, first)));
     }
 
@@ -189,20 +210,18 @@ public sealed class DuckDbCostStore : ICostStore
     public Task<long> CountLinesAsync(CostAggregation spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var sql = SqlFor(spec);
-        var text = "SELECT count(*) FROM (" + sql.Grouped(spec) + ")";
-        return Task.FromResult(Run(text, sql.Parameters, cancellationToken, r => r.GetInt64(0)).Single());
+        return Task.FromResult(Query(spec, sql => "SELECT count(*) FROM (" + sql.Grouped(spec) + ")", cancellationToken, r => r.GetInt64(0)).Single());
     }
 
     /// <inheritdoc />
     public Task<IReadOnlyList<CurrencyTotal>> TotalsAsync(DateOnly from, DateOnly to, IReadOnlyList<CostFilter> filters, CancellationToken cancellationToken = default)
     {
-        var sql = SqlFor(new CostAggregation { From = from, To = to, Filters = filters });
-        var text = sql.Rollup
-            ? DuckDbDailyRollup.Totals(sql, from, to, filters)
-            : "SELECT \"BillingCurrency\", sum(\"BilledCost\"), sum(\"EffectiveCost\"), sum(\"ListCost\"), count(*) FROM visible_cost_rows WHERE "
-              + sql.Where(from, to, filters) + " GROUP BY 1 ORDER BY 1";
-        return Task.FromResult<IReadOnlyList<CurrencyTotal>>(Run(text, sql.Parameters, cancellationToken,
+        var spec = new CostAggregation { From = from, To = to, Filters = filters };
+        return Task.FromResult<IReadOnlyList<CurrencyTotal>>(Query(spec, sql => sql.Rollup
+                ? DuckDbDailyRollup.Totals(sql, from, to, filters)
+                : "SELECT \"BillingCurrency\", sum(\"BilledCost\"), sum(\"EffectiveCost\"), sum(\"ListCost\"), count(*) FROM visible_cost_rows WHERE "
+                  + sql.Where(from, to, filters) + " GROUP BY 1 ORDER BY 1",
+            cancellationToken,
             r => new CurrencyTotal(r.GetString(0), r.GetDecimal(1), r.GetDecimal(2), r.GetDecimal(3), r.GetInt64(4))));
     }
 
@@ -355,6 +374,12 @@ public sealed class DuckDbCostStore : ICostStore
     {
         cancellationToken.ThrowIfCancellationRequested();
         using var c = Connect();
+        return RunOn(c, sql, parameters, cancellationToken, map);
+    }
+
+    private static List<T> RunOn<T>(DuckDBConnection c, string sql, IReadOnlyList<DuckDBParameter> parameters, CancellationToken cancellationToken, Func<System.Data.Common.DbDataReader, T> map)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
         using var cmd = c.CreateCommand();
         cmd.CommandText = sql;
         foreach (var p in parameters)

@@ -5,20 +5,27 @@ using DuckDB.NET.Data;
 namespace Dwcp.Storage.DuckDb;
 
 /// <summary>
-/// The daily rollup of the DuckDB store: one row per (load, billing account, billing period, day, rollup dimensions,
-/// currency, unit) with the sums and counts, so dashboard queries read thousands of rows instead of millions.
+/// The daily rollups of the DuckDB store, at two levels:
+/// <list type="bullet">
+/// <item><c>cost_daily</c>: one row per (load, billing account, billing period, day, rollup dimensions, currency, unit) with
+/// the sums and counts. Versioned like the rows: a rollup row carries its load id, account and billing period, and readers
+/// join it on <c>partition_versions</c> exactly as <c>visible_cost_rows</c> does, so a restatement switches rows and rollup
+/// in the same commit. A committed load's rows never change, so its rollup is built once, in one transaction together
+/// with its marker in <c>cost_daily_loads</c>.</item>
+/// <item><c>cost_summary_daily</c>: the visible versions only, without load, billing period and sub-account, so the
+/// dashboard's queries (totals, service series, top-N, provider/region breakdowns) read a few thousand rows with no join.
+/// It is rebuilt from <c>cost_daily</c> whenever the set of visible versions changes, and carries the fingerprint of the
+/// <c>partition_versions</c> it was built from (<c>cost_summary_state</c>). A reader checks that fingerprint against
+/// the current versions in the same transaction (one snapshot) as its query, and reads <c>cost_daily</c> instead when
+/// they differ, so a summary built before a restatement is never read after it.</item>
+/// </list>
 /// </summary>
 /// <remarks>
-/// <para>Versioned like the rows: a rollup row carries its load id, account and billing period, and readers join it on
-/// <c>partition_versions</c> exactly as <c>visible_cost_rows</c> does, so a restatement switches rows and rollup in the same
-/// commit. A committed load's rows never change, so its rollup is built once, in one transaction together with its
-/// marker in <c>cost_daily_loads</c>.</para>
-/// <para>It is a derived cache maintained at read time: the first rollup read after a commit builds the rollup of
-/// every visible load that has none (one GROUP BY over that load's rows). Reads never wait for it to be complete:
-/// <see cref="With"/> adds, in the same statement and snapshot, the raw rows of visible loads not yet rolled up, so a
-/// rollup answer always equals the raw answer. That part is an inner join whose small side (visible pairs of unbuilt
-/// loads) is normally empty, so DuckDB skips the scan of the rows altogether. The tables can be dropped at any time;
-/// they are rebuilt.</para>
+/// <para>Both are derived caches maintained at read time: the first rollup read after a commit builds what is missing.
+/// Reads never wait for it to be complete: <see cref="With"/> adds, in the same statement and snapshot, the raw rows of
+/// visible loads not yet rolled up, so a rollup answer always equals the raw answer. That part is an inner join whose
+/// small side (visible pairs of unbuilt loads) is normally empty, so DuckDB skips the scan of the rows altogether. The
+/// tables can be emptied at any time; they are rebuilt.</para>
 /// </remarks>
 internal sealed class DuckDbDailyRollup
 {
@@ -36,10 +43,21 @@ internal sealed class DuckDbDailyRollup
         ("consumed_unit", "\"ConsumedUnit\""),
     ];
 
+    /// <summary>The columns of <c>cost_summary_daily</c> besides the measures: the fine rollup's without sub-account.</summary>
+    private static readonly string[] SummaryColumns =
+        ["day", "billing_account_id", .. Dimensions.Select(d => d.Column).Where(c => c != "sub_account")];
+
     private static readonly string Aggregate = BuildAggregate();
 
+    /// <summary>
+    /// The fingerprint of the visible versions: their count and the sum of a hash of each (load, account, period). Any
+    /// publish or restatement changes it (up to a 64-bit hash collision, which would need two different version sets
+    /// with the same count and hash sum).
+    /// </summary>
+    private const string Fingerprint =
+        "(SELECT CAST(count(*) AS VARCHAR) || ':' || CAST(coalesce(sum(hash(load_id, billing_account_id, billing_period_start)), 0) AS VARCHAR) FROM partition_versions)";
+
     private readonly Lock _gate = new();
-    private bool _created;
 
     /// <summary>
     /// The CTE <c>cost_daily_visible</c>: the rollup of visible versions plus, rolled up on the fly, the visible rows of
@@ -50,6 +68,28 @@ internal sealed class DuckDbDailyRollup
         "AND d.billing_account_id = p.billing_account_id AND d.billing_period_start = p.billing_period_start UNION ALL " +
         Aggregate + " FROM cost_rows r JOIN (SELECT * FROM partition_versions WHERE load_id NOT IN (SELECT load_id FROM cost_daily_loads)) u " +
         "ON r.load_id = u.load_id AND r.\"BillingAccountId\" = u.billing_account_id AND r.\"BillingPeriodStart\" = u.billing_period_start GROUP BY ALL)";
+
+    /// <summary>
+    /// The CTE <c>cost_daily_visible</c> over the summary. Only valid inside a transaction where <see cref="Fresh"/> held.
+    /// </summary>
+    public const string SummaryWith = "WITH cost_daily_visible AS (SELECT * FROM cost_summary_daily)";
+
+    /// <summary>True when <c>cost_summary_daily</c> was built from the versions visible now.</summary>
+    public const string Fresh = "SELECT coalesce((SELECT fingerprint FROM cost_summary_state), '') = " + Fingerprint;
+
+    /// <summary>Migration 3: the rollup tables (created lazily before it, hence IF NOT EXISTS).</summary>
+    public static string Version3() => $"""
+        CREATE TABLE IF NOT EXISTS cost_daily (load_id BIGINT NOT NULL, billing_account_id VARCHAR NOT NULL,
+          billing_period_start TIMESTAMP NOT NULL, day DATE NOT NULL, {string.Join(", ", Dimensions.Select(d => d.Column + " VARCHAR"))},
+          billed {DuckDbSchema.DecimalType}, effective {DuckDbSchema.DecimalType}, list {DuckDbSchema.DecimalType},
+          qty {DuckDbSchema.DecimalType}, qty_count BIGINT NOT NULL, row_count BIGINT NOT NULL);
+        CREATE TABLE IF NOT EXISTS cost_daily_loads (load_id BIGINT PRIMARY KEY, row_count BIGINT NOT NULL);
+        CREATE TABLE cost_summary_daily (day DATE NOT NULL, billing_account_id VARCHAR NOT NULL,
+          {string.Join(", ", Dimensions.Where(d => d.Column != "sub_account").Select(d => d.Column + " VARCHAR"))},
+          billed {DuckDbSchema.DecimalType}, effective {DuckDbSchema.DecimalType}, list {DuckDbSchema.DecimalType},
+          qty {DuckDbSchema.DecimalType}, qty_count BIGINT NOT NULL, row_count BIGINT NOT NULL);
+        CREATE TABLE cost_summary_state (fingerprint VARCHAR NOT NULL);
+        """;
 
     /// <summary>The rollup column of a dimension.</summary>
     public static string Column(CostGrouping grouping) => grouping.Dimension switch
@@ -66,34 +106,37 @@ internal sealed class DuckDbDailyRollup
         _ => throw new StoreException($"The daily rollup has no {grouping} dimension; the query must read the raw rows."),
     };
 
+    /// <summary>True when <c>cost_summary_daily</c> has every dimension the aggregation groups or filters by (no sub-account).</summary>
+    public static bool SummaryCanAnswer(CostAggregation spec) =>
+        spec.RollupCanAnswer && spec.GroupBy.Concat(spec.Filters.Select(f => f.On)).All(d => d.Dimension != CostDimension.SubAccount);
+
     /// <summary>Totals per currency over the rollup (currency, billed, effective, list, rows).</summary>
     public static string Totals(DuckDbAggregationSql sql, DateOnly from, DateOnly to, IReadOnlyList<CostFilter> filters) =>
-        With + " SELECT currency, sum(billed), sum(effective), sum(list), CAST(sum(row_count) AS BIGINT) FROM cost_daily_visible WHERE "
+        sql.RollupWith + " SELECT currency, sum(billed), sum(effective), sum(list), CAST(sum(row_count) AS BIGINT) FROM cost_daily_visible WHERE "
         + sql.Where(from, to, filters) + " GROUP BY 1 ORDER BY 1";
 
     /// <summary>
-    /// Creates the tables if needed and builds the rollup of every visible load that has none. Concurrent callers are
-    /// serialised; the build and its marker commit together, so a failed build leaves nothing behind.
+    /// Builds the rollup of every visible load that has none, and rebuilds the summary when the visible versions changed.
+    /// Concurrent callers are serialised; each build commits together with its markers, so a failed build leaves nothing
+    /// behind.
     /// </summary>
     public void Refresh(Func<DuckDBConnection> connect)
     {
         lock (_gate)
         {
             using var c = connect();
-            if (!_created)
+            const string missing = "SELECT DISTINCT load_id FROM partition_versions WHERE load_id NOT IN (SELECT load_id FROM cost_daily_loads)";
+            bool unbuilt, stale;
+            using (var cmd = c.CreateCommand())
             {
-                DuckDbSchema.Execute(c, $"""
-                    CREATE TABLE IF NOT EXISTS cost_daily (load_id BIGINT NOT NULL, billing_account_id VARCHAR NOT NULL,
-                      billing_period_start TIMESTAMP NOT NULL, day DATE NOT NULL, {string.Join(", ", Dimensions.Select(d => d.Column + " VARCHAR"))},
-                      billed {DuckDbSchema.DecimalType}, effective {DuckDbSchema.DecimalType}, list {DuckDbSchema.DecimalType},
-                      qty {DuckDbSchema.DecimalType}, qty_count BIGINT NOT NULL, row_count BIGINT NOT NULL);
-                    CREATE TABLE IF NOT EXISTS cost_daily_loads (load_id BIGINT PRIMARY KEY, row_count BIGINT NOT NULL);
-                    """);
-                _created = true;
+                cmd.CommandText = $"SELECT EXISTS ({missing}), NOT ({Fresh[7..]})";
+                using var r = cmd.ExecuteReader();
+                r.Read();
+                unbuilt = r.GetBoolean(0);
+                stale = r.GetBoolean(1);
             }
 
-            const string missing = "SELECT DISTINCT load_id FROM partition_versions WHERE load_id NOT IN (SELECT load_id FROM cost_daily_loads)";
-            if (Convert.ToInt64(DuckDbSchema.Scalar(c, $"SELECT count(*) FROM ({missing})"), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            if (!unbuilt && !stale)
             {
                 return;
             }
@@ -101,17 +144,31 @@ internal sealed class DuckDbDailyRollup
             try
             {
                 using var tx = c.BeginTransaction();
-                DuckDbSchema.Execute(c, "CREATE TEMP TABLE IF NOT EXISTS rollup_missing (load_id BIGINT); DELETE FROM rollup_missing; INSERT INTO rollup_missing " + missing);
-                DuckDbSchema.Execute(c, $"INSERT INTO cost_daily {Aggregate} FROM cost_rows r WHERE r.load_id IN (SELECT load_id FROM rollup_missing) GROUP BY ALL");
-                DuckDbSchema.Execute(c, "INSERT INTO cost_daily_loads SELECT m.load_id, (SELECT count(*) FROM cost_rows r WHERE r.load_id = m.load_id) FROM rollup_missing m");
-                // Rollups of loads no longer visible anywhere (fully restated) are dead weight.
-                DuckDbSchema.Execute(c, "DELETE FROM cost_daily WHERE load_id NOT IN (SELECT load_id FROM partition_versions)");
+                if (unbuilt)
+                {
+                    DuckDbSchema.Execute(c, "CREATE TEMP TABLE IF NOT EXISTS rollup_missing (load_id BIGINT); DELETE FROM rollup_missing; INSERT INTO rollup_missing " + missing);
+                    DuckDbSchema.Execute(c, $"INSERT INTO cost_daily {Aggregate} FROM cost_rows r WHERE r.load_id IN (SELECT load_id FROM rollup_missing) GROUP BY ALL");
+                    DuckDbSchema.Execute(c, "INSERT INTO cost_daily_loads SELECT m.load_id, (SELECT count(*) FROM cost_rows r WHERE r.load_id = m.load_id) FROM rollup_missing m");
+                    // Rollups of loads no longer visible anywhere (fully restated) are dead weight.
+                    DuckDbSchema.Execute(c, "DELETE FROM cost_daily WHERE load_id NOT IN (SELECT load_id FROM partition_versions)");
+                }
+
+                DuckDbSchema.Execute(c, $"""
+                    DELETE FROM cost_summary_daily;
+                    INSERT INTO cost_summary_daily SELECT {string.Join(", ", SummaryColumns.Select(col => "d." + col))},
+                      sum(d.billed), sum(d.effective), sum(d.list), sum(d.qty), CAST(sum(d.qty_count) AS BIGINT), CAST(sum(d.row_count) AS BIGINT)
+                    FROM cost_daily d JOIN partition_versions p ON d.load_id = p.load_id AND d.billing_account_id = p.billing_account_id
+                      AND d.billing_period_start = p.billing_period_start
+                    GROUP BY {string.Join(", ", SummaryColumns.Select(col => "d." + col))};
+                    DELETE FROM cost_summary_state;
+                    INSERT INTO cost_summary_state SELECT {Fingerprint};
+                    """);
                 tx.Commit();
             }
             catch (DuckDBException ex) when (ex.Message.Contains("onflict", StringComparison.Ordinal) || ex.Message.Contains("onstraint", StringComparison.Ordinal))
             {
-                // Another store object on the same file built the same load first (its marker is the primary key). Nothing
-                // is lost: this build rolled back, and reads roll up unbuilt loads on the fly.
+                // Another store object on the same file built the same load or summary first. Nothing is lost: this build
+                // rolled back, reads roll up unbuilt loads on the fly, and a stale summary is never read.
             }
         }
     }
