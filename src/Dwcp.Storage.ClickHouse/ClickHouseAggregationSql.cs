@@ -12,6 +12,9 @@ internal enum AggregationSource
 
     /// <summary><c>cost_daily</c>: the daily rollup, for groupings and filters on its dimensions only.</summary>
     Daily,
+
+    /// <summary><c>cost_summary_daily</c>: the daily rollup without sub-account, for the dashboard's queries.</summary>
+    Summary,
 }
 
 /// <summary>
@@ -33,6 +36,13 @@ internal static class ClickHouseAggregationSql
     /// <summary>True when the daily rollup holds every dimension the query groups or filters by.</summary>
     public static bool RollupCanAnswer(IEnumerable<CostGrouping> dimensions) => CostAggregation.RollupHas(dimensions);
 
+    /// <summary>True when <c>cost_summary_daily</c> holds every dimension the query groups or filters by.</summary>
+    public static bool SummaryCanAnswer(IEnumerable<CostGrouping> dimensions)
+    {
+        var list = dimensions.ToList();
+        return RollupCanAnswer(list) && list.All(d => d.Dimension != CostDimension.SubAccount);
+    }
+
     /// <summary>A sampling ratio in (0, 1] as a <c>SAMPLE</c> literal.</summary>
     public static string SampleLiteral(double ratio) => ratio > 0 && ratio <= 1
         ? ratio.ToString("0.0#################", CultureInfo.InvariantCulture)
@@ -50,7 +60,12 @@ internal static class ClickHouseAggregationSql
     /// <summary>The SQL expression of a dimension over the source.</summary>
     public static string Dimension(CostGrouping grouping, AggregationSource source)
     {
-        if (source == AggregationSource.Daily)
+        if (source == AggregationSource.Summary && grouping.Dimension == CostDimension.SubAccount)
+        {
+            throw new StoreException("The summary rollup has no sub-account dimension; the query must read the daily rollup or the raw rows.");
+        }
+
+        if (source != AggregationSource.Raw)
         {
             return grouping.Dimension switch
             {
@@ -94,7 +109,7 @@ internal static class ClickHouseAggregationSql
     public static string Where(DateOnly? from, DateOnly? to, IReadOnlyList<CostFilter> filters, AggregationSource source, string visible)
     {
         var sb = new StringBuilder(visible);
-        var day = source == AggregationSource.Daily ? "day" : "charge_date";
+        var day = source == AggregationSource.Raw ? "charge_date" : "day";
         if (from is { } f && to is { } t)
         {
             // ClickHouse dates hold 1970-01-01 … 2105-12-31: clamp the range, and an empty one matches nothing.
@@ -131,7 +146,7 @@ internal static class ClickHouseAggregationSql
 
     private static string Period(CostGrain grain, AggregationSource source)
     {
-        var day = source == AggregationSource.Daily ? "day" : "charge_date";
+        var day = source == AggregationSource.Raw ? "charge_date" : "day";
         return grain switch
         {
             CostGrain.Day => day,
@@ -154,10 +169,10 @@ internal static class ClickHouseAggregationSql
             sb.Append(", ").Append(Dimension(groupBy[i], source)).Append(" AS k").Append(i);
         }
 
-        if (source == AggregationSource.Daily)
+        if (source != AggregationSource.Raw)
         {
             sb.Append(", ifNull(currency, '') AS cur, consumed_unit AS unit, sumMerge(billed) AS b1, sumMerge(effective) AS e1, sumMerge(list) AS l1, ")
-              .Append("sumMerge(qty) AS q1, sumMerge(qty_count) AS qn1, countMerge(row_count) AS n1 FROM ").Append(ClickHouseTopology.Daily);
+              .Append("sumMerge(qty) AS q1, sumMerge(qty_count) AS qn1, countMerge(row_count) AS n1 FROM ").Append(RollupTable(source));
         }
         else
         {
@@ -264,9 +279,11 @@ internal static class ClickHouseAggregationSql
         "SELECT cur, sum(b1), sum(e1), sum(l1), sum(n1) FROM (" + Level1(from, to, CostGrain.Total, [], filters, source, visible) + ") GROUP BY cur ORDER BY cur";
 
     /// <summary>First day, last day and row count (days are meaningless when the count is 0).</summary>
-    public static string DataRange(IReadOnlyList<CostFilter> filters, AggregationSource source, string visible) => source == AggregationSource.Daily
-        ? $"SELECT min(day), max(day), countMerge(row_count) FROM {ClickHouseTopology.Daily} WHERE {Where(null, null, filters, source, visible)}"
+    public static string DataRange(IReadOnlyList<CostFilter> filters, AggregationSource source, string visible) => source != AggregationSource.Raw
+        ? $"SELECT min(day), max(day), countMerge(row_count) FROM {RollupTable(source)} WHERE {Where(null, null, filters, source, visible)}"
         : $"SELECT min(charge_date), max(charge_date), count() FROM {ClickHouseTopology.Rows} WHERE {Where(null, null, filters, source, visible)}";
+
+    private static string RollupTable(AggregationSource source) => source == AggregationSource.Summary ? ClickHouseTopology.Summary : ClickHouseTopology.Daily;
 
     /// <summary>The "kept" condition over k0…kn (null-safe equality), or null when nothing is folded.</summary>
     private static string? KeepCondition(IReadOnlyList<IReadOnlyList<string?>>? keepKeys, int n)

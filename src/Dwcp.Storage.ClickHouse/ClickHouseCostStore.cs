@@ -253,20 +253,26 @@ public sealed partial class ClickHouseCostStore : ICostStore
     {
         { Sample: not null } or { Percentiles: true } => AggregationSource.Raw,
         { Source: CostSource.Raw } => AggregationSource.Raw,
-        { Source: CostSource.Rollup } => AggregationSource.Daily,
+        { Source: CostSource.Rollup } => ClickHouseAggregationSql.SummaryCanAnswer(spec.GroupBy.Concat(spec.Filters.Select(f => f.On))) ? AggregationSource.Summary : AggregationSource.Daily,
         _ => SourceFor(spec.GroupBy.Concat(spec.Filters.Select(f => f.On))),
     };
 
     private string? SampleFor(CostAggregation spec) => spec.Sample is { } ratio ? ClickHouseAggregationSql.SampleLiteral(ratio) : SampleRatio;
 
     /// <summary>The table a query on these grouping and filter dimensions reads, under the current <see cref="Routing"/>.</summary>
-    internal AggregationSource SourceFor(IEnumerable<CostGrouping> dimensions) => Routing switch
+    internal AggregationSource SourceFor(IEnumerable<CostGrouping> dimensions)
     {
-        _ when SampleRatio is not null => AggregationSource.Raw,
-        RollupRouting.RawOnly => AggregationSource.Raw,
-        RollupRouting.RollupOnly => AggregationSource.Daily,
-        _ => ClickHouseAggregationSql.RollupCanAnswer(dimensions) ? AggregationSource.Daily : AggregationSource.Raw,
-    };
+        var list = dimensions.ToList();
+        var rollup = ClickHouseAggregationSql.SummaryCanAnswer(list) ? AggregationSource.Summary : AggregationSource.Daily;
+        return Routing switch
+        {
+            _ when SampleRatio is not null => AggregationSource.Raw,
+            RollupRouting.RawOnly => AggregationSource.Raw,
+            RollupRouting.RollupOnly => rollup,
+            RollupRouting.DailyOnly => AggregationSource.Daily,
+            _ => ClickHouseAggregationSql.RollupCanAnswer(list) ? rollup : AggregationSource.Raw,
+        };
+    }
 
     /// <summary>The published version of every pair, ordered by account and period.</summary>
     internal async Task<List<Pointer>> PointersAsync(CancellationToken cancellationToken)
@@ -280,7 +286,7 @@ public sealed partial class ClickHouseCostStore : ICostStore
     private async Task<string> VisibleAsync(AggregationSource source, CancellationToken cancellationToken)
     {
         var pointers = await PointersAsync(cancellationToken).ConfigureAwait(false);
-        return source == AggregationSource.Daily
+        return source != AggregationSource.Raw
             ? VisibleCondition(pointers, "billing_account_id", "billing_period_start")
             : VisibleCondition(pointers, "BillingAccountId", "BillingPeriodStart");
     }
@@ -360,12 +366,18 @@ internal sealed record Pointer(string Account, long PeriodSeconds, long LoadId, 
 /// <summary>Which table aggregations read.</summary>
 internal enum RollupRouting
 {
-    /// <summary>The daily rollup when every grouping and filter dimension is in it, the raw rows otherwise.</summary>
+    /// <summary>
+    /// A rollup when every grouping and filter dimension is in it (the summary when it has them, else the daily rollup),
+    /// the raw rows otherwise.
+    /// </summary>
     Auto,
 
     /// <summary>Always the raw rows.</summary>
     RawOnly,
 
-    /// <summary>Always the rollup (fails for dimensions it lacks).</summary>
+    /// <summary>Always a rollup: the summary when it has the dimensions, else the daily rollup (fails for dimensions neither has).</summary>
     RollupOnly,
+
+    /// <summary>Always the daily rollup, even where the summary could answer (tests).</summary>
+    DailyOnly,
 }

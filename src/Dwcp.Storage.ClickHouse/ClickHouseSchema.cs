@@ -26,7 +26,7 @@ internal sealed record DdlStatement(DdlTarget Target, int Stage, string Sql);
 internal static class ClickHouseSchema
 {
     /// <summary>The schema version this build writes and reads.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     /// <summary>Money and quantities: exact, 15 decimal places, as in the DuckDB store.</summary>
     public const string DecimalType = "Decimal(38, 15)";
@@ -57,6 +57,12 @@ internal static class ClickHouseSchema
         ("consumed_unit", "ConsumedUnit"),
     ];
 
+    /// <summary>
+    /// Dimensions of <c>cost_summary_daily</c>, the dashboard's rollup: the daily rollup's without sub-account, which is
+    /// what multiplies its rows (a sub-account per team or project), so dashboard queries read far fewer rows.
+    /// </summary>
+    public static readonly (string Column, string Source)[] SummaryDimensions = DailyDimensions.Where(d => d.Column != "sub_account").ToArray();
+
     /// <summary>Dimensions of the hourly rollup.</summary>
     public static readonly (string Column, string Source)[] HourlyDimensions =
     [
@@ -70,6 +76,7 @@ internal static class ClickHouseSchema
     public static IReadOnlyList<(int Version, string Description, IReadOnlyList<DdlStatement> Statements)> Migrations(ClickHouseTopology t) =>
     [
         (1, "FOCUS 1.2 cost rows, versioned loads with partition pointers, daily and hourly rollups", Version1(t)),
+        (2, "cost_summary_daily: the daily rollup without sub-account, for dashboard queries", Version2(t)),
     ];
 
     /// <summary>Every column of <c>cost_rows</c> in insert order (the micros column follows its date-time column).</summary>
@@ -135,6 +142,27 @@ internal static class ClickHouseSchema
             list.Add(new(DdlTarget.Distributed, 2, $"CREATE TABLE IF NOT EXISTS {ClickHouseTopology.Rows} AS {t.RowsLocal} ENGINE = Distributed({t.Cluster}, {t.Database}, {t.RowsLocal}, {ShardingKey})"));
             list.Add(new(DdlTarget.Distributed, 2, $"CREATE TABLE IF NOT EXISTS {ClickHouseTopology.Daily} AS {t.DailyLocal} ENGINE = Distributed({t.Cluster}, {t.Database}, {t.DailyLocal})"));
             list.Add(new(DdlTarget.Distributed, 2, $"CREATE TABLE IF NOT EXISTS {ClickHouseTopology.Hourly} AS {t.HourlyLocal} ENGINE = Distributed({t.Cluster}, {t.Database}, {t.HourlyLocal})"));
+        }
+
+        return list;
+    }
+
+    private static List<DdlStatement> Version2(ClickHouseTopology t)
+    {
+        // Stage 1: the table; stage 2: fill it from the rows already stored (only while it is empty, so running the
+        // migration again after an interruption does not count them twice); stage 3: the view that keeps it current.
+        // Migrations run at open, before this process loads anything.
+        var list = new List<DdlStatement>
+        {
+            new(DdlTarget.EachShard, 1, RollupDdl(t.SummaryLocal, "day Date", "day", SummaryDimensions, withPairAndUnit: true)),
+            new(DdlTarget.EachShard, 2, $"INSERT INTO {t.SummaryLocal} " + RollupSelect(t.RowsLocal, "charge_date AS day", "day", SummaryDimensions, withPairAndUnit: true,
+                where: $"(SELECT count() FROM {t.SummaryLocal}) = 0")),
+            new(DdlTarget.EachShard, 3, RollupViewDdl(t.SummaryLocal + "_mv", t.SummaryLocal, t.RowsLocal, "charge_date AS day", "day", SummaryDimensions, withPairAndUnit: true)),
+        };
+
+        if (t.Sharded)
+        {
+            list.Add(new(DdlTarget.Distributed, 3, $"CREATE TABLE IF NOT EXISTS {ClickHouseTopology.Summary} AS {t.SummaryLocal} ENGINE = Distributed({t.Cluster}, {t.Database}, {t.SummaryLocal})"));
         }
 
         return list;
@@ -206,10 +234,14 @@ internal static class ClickHouseSchema
         RollupViewDdl(t.HourlyLocal + "_mv", t.HourlyLocal, t.RowsLocal, "toStartOfHour(ChargePeriodStart) AS hour", "hour", HourlyDimensions, withPairAndUnit: false);
 
     /// <summary>A materialised view into a rollup. Aggregates get aliases unlike any source column (18.16 rejects <c>sumState(x) AS x</c>).</summary>
-    private static string RollupViewDdl(string view, string target, string source, string time, string timeAlias, (string Column, string Source)[] dims, bool withPairAndUnit)
+    private static string RollupViewDdl(string view, string target, string source, string time, string timeAlias, (string Column, string Source)[] dims, bool withPairAndUnit) =>
+        $"CREATE MATERIALIZED VIEW IF NOT EXISTS {view} TO {target} AS\n" + RollupSelect(source, time, timeAlias, dims, withPairAndUnit);
+
+    /// <summary>The aggregate-state SELECT of a rollup over the rows (the body of its view), with an optional WHERE.</summary>
+    private static string RollupSelect(string source, string time, string timeAlias, (string Column, string Source)[] dims, bool withPairAndUnit, string? where = null)
     {
         var zero = $"toDecimal128(0, 15)";
-        var sb = new StringBuilder($"CREATE MATERIALIZED VIEW IF NOT EXISTS {view} TO {target} AS\nSELECT load_id, BillingAccountId AS billing_account_id, BillingPeriodStart AS billing_period_start, {time}");
+        var sb = new StringBuilder($"SELECT load_id, BillingAccountId AS billing_account_id, BillingPeriodStart AS billing_period_start, {time}");
         foreach (var (column, src) in dims)
         {
             sb.Append(", ").Append(src).Append(" AS ").Append(column);
@@ -221,7 +253,13 @@ internal static class ClickHouseSchema
             sb.Append($", sumState(ifNull(ConsumedQuantity, {zero})) AS qty, sumState(toUInt64(isNotNull(ConsumedQuantity))) AS qty_count");
         }
 
-        sb.Append(", countState() AS row_count\nFROM ").Append(source).Append("\nGROUP BY load_id, billing_account_id, billing_period_start, ").Append(timeAlias);
+        sb.Append(", countState() AS row_count\nFROM ").Append(source);
+        if (where is not null)
+        {
+            sb.Append(" WHERE ").Append(where);
+        }
+
+        sb.Append("\nGROUP BY load_id, billing_account_id, billing_period_start, ").Append(timeAlias);
         foreach (var (column, _) in dims)
         {
             sb.Append(", ").Append(column);
@@ -243,11 +281,17 @@ internal sealed record ClickHouseTopology(string Database, bool Sharded, string 
     /// <summary>The hourly rollup as read.</summary>
     public const string Hourly = "cost_hourly";
 
+    /// <summary>The dashboard's daily rollup (no sub-account) as read.</summary>
+    public const string Summary = "cost_summary_daily";
+
     /// <summary>The table holding a shard's rows.</summary>
     public string RowsLocal => Sharded ? "cost_rows_local" : Rows;
 
     /// <summary>The table holding a shard's daily rollup.</summary>
     public string DailyLocal => Sharded ? "cost_daily_local" : Daily;
+
+    /// <summary>The table holding a shard's dashboard rollup.</summary>
+    public string SummaryLocal => Sharded ? "cost_summary_daily_local" : Summary;
 
     /// <summary>The table holding a shard's hourly rollup.</summary>
     public string HourlyLocal => Sharded ? "cost_hourly_local" : Hourly;

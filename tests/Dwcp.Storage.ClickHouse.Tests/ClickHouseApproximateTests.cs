@@ -14,11 +14,13 @@ public sealed class ClickHouseApproximateTests(ClickHouseFixture fixture) : Appr
     {
         var store = (ClickHouseCostStore)await StoreAsync();
         var spec = new CostAggregation { From = ApproximateData.From, To = ApproximateData.To, GroupBy = [new CostGrouping(CostDimension.Service)] };
-        Assert.Equal(AggregationSource.Daily, store.SourceFor(spec));
+        Assert.Equal(AggregationSource.Summary, store.SourceFor(spec));
+        Assert.Equal(AggregationSource.Daily, store.SourceFor(spec with { GroupBy = [new CostGrouping(CostDimension.SubAccount)] }));
         Assert.Equal(AggregationSource.Raw, store.SourceFor(spec with { Sample = 0.5 }));
         Assert.Equal(AggregationSource.Raw, store.SourceFor(spec with { Percentiles = true }));
         Assert.Equal(AggregationSource.Raw, store.SourceFor(spec with { Source = CostSource.Raw }));
-        Assert.Equal(AggregationSource.Daily, store.SourceFor(spec with { Source = CostSource.Rollup }));
+        Assert.Equal(AggregationSource.Summary, store.SourceFor(spec with { Source = CostSource.Rollup }));
+        Assert.Equal(AggregationSource.Daily, store.SourceFor(spec with { Source = CostSource.Rollup, Filters = [new CostFilter(new CostGrouping(CostDimension.SubAccount), ["x"])] }));
         Assert.Equal(AggregationSource.Raw, store.SourceFor(spec with { GroupBy = [CostGrouping.ForTag("Department")] }));
         Assert.Equal("0.1", ClickHouseAggregationSql.SampleLiteral(0.1));
         Assert.Throws<StoreException>(() => ClickHouseAggregationSql.SampleLiteral(0));

@@ -49,7 +49,7 @@ public sealed class ClickHouseRestatementTests(ClickHouseFixture fixture)
             store = await ClickHouseCostStore.OpenAsync(options, time);
             await store.WaitForMutationsAsync(default);
             Assert.Equal(new Dictionary<long, long> { [1] = 5, [2] = 3 }, await store.StoredRowsByLoadAsync(default));
-            foreach (var routing in new[] { RollupRouting.RawOnly, RollupRouting.RollupOnly })
+            foreach (var routing in new[] { RollupRouting.RawOnly, RollupRouting.RollupOnly, RollupRouting.DailyOnly })
             {
                 store.Routing = routing;
                 Assert.Equal(521m, (await store.TotalsAsync(Jan1, Jan1.AddDays(30), [])).Single().BilledCost);

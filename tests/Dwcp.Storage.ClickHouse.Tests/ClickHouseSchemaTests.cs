@@ -27,8 +27,8 @@ public sealed class ClickHouseSchemaTests(ClickHouseFixture fixture)
     }
 
     [Theory]
-    [InlineData(false, "schema-v1-single.sql")]
-    [InlineData(true, "schema-v1-sharded.sql")]
+    [InlineData(false, "schema-v2-single.sql")]
+    [InlineData(true, "schema-v2-sharded.sql")]
     public void The_migrations_match_the_golden_DDL(bool sharded, string golden)
     {
         // A schema change must be deliberate: update the golden file (and add a migration) in the same change.
@@ -43,9 +43,53 @@ public sealed class ClickHouseSchemaTests(ClickHouseFixture fixture)
         for (var i = 0; i < 3; i++)
         {
             await using var store = await ClickHouseCostStore.OpenAsync(options);
-            Assert.Equal(1, (await store.GetInfoAsync()).SchemaVersion);
-            var versions = await store.Coordinator.QueryAsync("SELECT version, count() FROM schema_version GROUP BY version", default);
-            Assert.Equal(["1:1"], versions.Select(v => $"{v[0]}:{v[1]}"));
+            Assert.Equal(2, (await store.GetInfoAsync()).SchemaVersion);
+            var versions = await store.Coordinator.QueryAsync("SELECT version, count() FROM schema_version GROUP BY version ORDER BY version", default);
+            Assert.Equal(["1:1", "2:1"], versions.Select(v => $"{v[0]}:{v[1]}"));
+        }
+    }
+
+    [Fact]
+    public async Task Migration_2_fills_the_summary_from_rows_stored_before_it_and_only_once()
+    {
+        var options = fixture.Servers.SingleOptions(fixture.Servers.NewDatabase());
+        var spec = new CostAggregation
+        {
+            From = Jan1, To = Jan1.AddDays(40), GroupBy = [new Core.Costs.CostGrouping(Core.Costs.CostDimension.Service)], Grain = Core.Costs.CostGrain.Day,
+        };
+        List<string> raw;
+        await using (var store = await ClickHouseCostStore.OpenAsync(options))
+        {
+            await using (var s = await store.BeginLoadAsync(new LoadRequest("before the summary")))
+            {
+                for (var i = 0; i < 60; i++)
+                {
+                    var r = TestRows.Make(i % 2 == 0 ? "A1" : "A2", Jan1.AddDays(i % 35), i % 3 == 0 ? "S3" : "S1", 1.5m + i);
+                    r.SubAccountId = "sub" + (i % 4).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    s.Append(r);
+                }
+
+                await s.CommitAsync();
+            }
+
+            store.Routing = RollupRouting.RawOnly;
+            raw = (await store.AggregateAsync(spec)).Select(CostDataSet.Describe).ToList();
+            Assert.True(raw.Count > 30, $"{raw.Count} lines");
+
+            // Make it a version-1 database: no summary table or view, and no record of any migration.
+            await store.Coordinator.ExecuteAsync("DROP TABLE cost_summary_daily_mv", default);
+            await store.Coordinator.ExecuteAsync("DROP TABLE cost_summary_daily", default);
+            await store.Coordinator.ExecuteAsync("DROP TABLE schema_version", default);
+        }
+
+        for (var open = 0; open < 2; open++)
+        {
+            await using var store = await ClickHouseCostStore.OpenAsync(options);
+            Assert.Equal(2, (await store.GetInfoAsync()).SchemaVersion);
+            Assert.Equal(AggregationSource.Summary, store.SourceFor(spec));
+            Assert.Equal(raw, (await store.AggregateAsync(spec)).Select(CostDataSet.Describe));
+            var rows = await store.Coordinator.QueryAsync("SELECT countMerge(row_count) FROM cost_summary_daily", default);
+            Assert.Equal("60", rows.Single()[0]);
         }
     }
 
@@ -59,7 +103,7 @@ public sealed class ClickHouseSchemaTests(ClickHouseFixture fixture)
         }
 
         var ex = await Assert.ThrowsAsync<StoreException>(() => ClickHouseCostStore.OpenAsync(options));
-        Assert.Contains("schema version 99, newer than this build understands (1)", ex.Message);
+        Assert.Contains("schema version 99, newer than this build understands (2)", ex.Message);
     }
 
     [Fact]
