@@ -131,6 +131,30 @@ public sealed class GraphQLCostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Summaries_are_computed_when_selected_directly_through_a_fragment_or_an_alias()
+    {
+        // The resolver skips the summary query when neither summary nor summaries is selected; each way of selecting
+        // them must still get them (the totals come from the rows, not from the resolver).
+        var aws = January("AWS").Sum(r => r.BilledCost!.Value);
+        const string Args = """startDate: "2024-01-01", endDate: "2024-01-31", providers: [AWS], granularity: TOTAL""";
+        foreach (var query in new[]
+        {
+            $$"""{ getCostMetrics({{Args}}) { summary { totalCost } } }""",
+            $$"""{ getCostMetrics({{Args}}) { ...S } } fragment S on CostMetricsResult { summary { totalCost } }""",
+            $$"""{ getCostMetrics({{Args}}) { ... on CostMetricsResult { summary { totalCost } } } }""",
+            $$"""{ getCostMetrics({{Args}}) { s: summaries { totalCost } } }""",
+        })
+        {
+            var data = (await _factory.GraphQLAsync(query)).GetProperty("data").GetProperty("getCostMetrics");
+            var total = data.TryGetProperty("summary", out var one) ? one.GetProperty("totalCost") : data.GetProperty("s")[0].GetProperty("totalCost");
+            Assert.Equal(aws, total.GetDecimal());
+        }
+
+        var bare = (await _factory.GraphQLAsync($$"""{ getCostMetrics({{Args}}) { metrics { cost } } }""")).GetProperty("data").GetProperty("getCostMetrics");
+        Assert.Equal(aws, bare.GetProperty("metrics")[0].GetProperty("cost").GetDecimal());
+    }
+
+    [Fact]
     public async Task Provider_names_map_onto_the_enum_and_unknown_ones_are_OTHER_with_their_name()
     {
         var root = await _factory.GraphQLAsync("""
@@ -227,7 +251,7 @@ public sealed class GraphQLCostTests : IAsyncLifetime
         var health = JsonDocument.Parse(await client.GetStringAsync("/health")).RootElement;
         Assert.Equal("ok", health.GetProperty("status").GetString());
         Assert.Equal("duckdb", health.GetProperty("store").GetProperty("backend").GetString());
-        Assert.Equal(2, health.GetProperty("store").GetProperty("schemaVersion").GetInt32());
+        Assert.Equal(3, health.GetProperty("store").GetProperty("schemaVersion").GetInt32());
         Assert.Equal(_rows.Count, health.GetProperty("store").GetProperty("visibleRows").GetInt64());
     }
 }

@@ -22,7 +22,8 @@ public sealed record CostMetricsArgs(
     bool IncludeProvider,
     string? Currency = null,
     bool? Approximate = null,
-    double? Sample = null);
+    double? Sample = null,
+    bool WithSummaries = true);
 
 /// <summary>Turns <c>getCostMetrics</c> into cost-layer queries. All reads go through <see cref="CostQueryService"/>.</summary>
 public sealed class CostMetricsResolver(CostQueryService costs, ICallerScope callerScope)
@@ -88,7 +89,10 @@ public sealed class CostMetricsResolver(CostQueryService costs, ICallerScope cal
         }, scope, cancellationToken).ConfigureAwait(false);
 
         var metrics = result.Lines.Select(l => ToView(l, dims, a, from, to, grain)).ToArray();
-        var summaries = await costs.SummarizeAsync(from, to, filters, a.CostType, scope, cancellationToken, a.Currency).ConfigureAwait(false);
+        // The daily summaries are a query of their own (exact even when the metrics are sampled): run it only when asked for.
+        var summaries = a.WithSummaries
+            ? await costs.SummarizeAsync(from, to, filters, a.CostType, scope, cancellationToken, a.Currency).ConfigureAwait(false)
+            : [];
         return new CostMetricsView(
             metrics,
             summaries.Count == 1 ? summaries[0] : null,

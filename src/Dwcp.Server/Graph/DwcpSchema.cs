@@ -65,7 +65,8 @@ public sealed class DwcpQuery : ObjectGraphType
                     ctx.GetArgument("includeProvider", true),
                     ctx.GetArgument<string?>("currency"),
                     ctx.GetArgument<bool?>("approximate"),
-                    ctx.GetArgument<double?>("sample"));
+                    ctx.GetArgument<double?>("sample"),
+                    WithSummaries: ctx.SubFields is not { } selected || selected.Values.Any(f => f.FieldType.Name is "summary" or "summaries"));
                 return await Guard(() => ctx.RequestServices!.GetRequiredService<CostMetricsResolver>().ResolveAsync(args, ctx.CancellationToken));
             });
 
