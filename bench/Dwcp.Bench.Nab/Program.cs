@@ -6,8 +6,9 @@ using Dwcp.Anomalies.Evaluation;
 using Dwcp.Bench.Nab;
 
 // Runs the online ensemble over the repository's NAB subset and scores it with the NAB scorer.
-// Usage: dotnet run -c Release --project bench/Dwcp.Bench.Nab [-- --no-write] [--sensitivity] [--components A,B] [--shift N]
-//        [--calibration N] [--refractory N] [--refractory-p P] [--fixed-tail]
+// Usage: dotnet run -c Release --project bench/Dwcp.Bench.Nab [-- --no-write] [--sensitivity] [--diag] [--components A,B]
+//        [--shift N] [--calibration N] [--min-history N] [--refractory N] [--refractory-p P] [--refractory-ratio R]
+//        [--rank-window N] [--rank-history N] [--smooth N] [--tail N] [--fixed-tail]
 var root = FindRoot();
 var write = !args.Contains("--no-write");
 var options = new OnlineDetectorOptions();
@@ -33,6 +34,21 @@ for (var i = 0; i < args.Length; i++)
         case "--components":
             options = options with { Components = Enum.Parse<EnsembleComponents>(args[++i]) };
             break;
+        case "--refractory-ratio":
+            options = options with { RefractoryRatio = double.Parse(args[++i], CultureInfo.InvariantCulture) };
+            break;
+        case "--rank-window":
+            options = options with { RankWindow = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+            break;
+        case "--rank-history":
+            options = options with { RankHistory = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+            break;
+        case "--smooth":
+            options = options with { SmoothingWindow = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+            break;
+        case "--min-history":
+            options = options with { MinCalibrationHistory = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+            break;
         case "--calibration":
             options = options with { CalibrationWindow = int.Parse(args[++i], CultureInfo.InvariantCulture) };
             break;
@@ -41,9 +57,10 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
+var diag = args.Contains("--diag");
 var corpus = NabCorpus.Load(Path.Combine(root, "data", "nab"));
 var watch = Stopwatch.StartNew();
-var (results, periods) = Run(options);
+var (results, periods, _) = Run(options);
 watch.Stop();
 var rows = corpus.Sum(c => c.Values.Length);
 var md = new StringBuilder();
@@ -98,14 +115,29 @@ if (args.Contains("--sensitivity"))
         ("calibration window 3000", options with { CalibrationWindow = 3000 }),
         ("tail count 5", options with { TailCount = 5 }),
         ("tail count 20", options with { TailCount = 20 }),
-        ("refractory 300 rows", options with { RefractoryLength = 300 }),
+        ("no refractory", options with { RefractoryLength = 0 }),
+        ("refractory 100 rows", options with { RefractoryLength = 100 }),
+        ("refractory ratio 0.1", options with { RefractoryRatio = 0.1 }),
+        ("+ distribution shift (w 12)", options with { Components = options.Components | EnsembleComponents.DistributionShift }),
+        ("+ distribution shift (w 48)", options with { Components = options.Components | EnsembleComponents.DistributionShift, RankWindow = 48 }),
+        ("+ range breach", options with { Components = options.Components | EnsembleComponents.RangeBreach }),
+        ("smoothing 6", options with { SmoothingWindow = 6 }),
+        ("smoothing 12", options with { SmoothingWindow = 12 }),
+        ("calibration history 300", options with { MinCalibrationHistory = 300 }),
         ("fixed combined tail", options with { FixedCombinedTail = true }),
     };
+    var all = new List<(string, List<(NabFile, IReadOnlyList<double>)>)>();
     foreach (var (name, o) in variants)
     {
-        var (vr, _) = Run(o);
+        var (vr, _, vs) = Run(o);
+        all.Add((name, vs));
         md.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {vr[0].NormalisedScore:F1} | {vr[1].NormalisedScore:F1} | {vr[2].NormalisedScore:F1} |");
     }
+
+    md.AppendLine();
+    md.AppendLine("## Split check (choose variant and threshold on one half of the files, score the other half)");
+    md.AppendLine();
+    md.Append(SplitEvaluation.Report(all));
 }
 
 Console.Write(md.ToString());
@@ -116,7 +148,7 @@ if (write)
     Console.WriteLine($"Wrote {path}");
 }
 
-(List<NabProfileResult> Results, Dictionary<string, int> Periods) Run(OnlineDetectorOptions o)
+(List<NabProfileResult> Results, Dictionary<string, int> Periods, List<(NabFile File, IReadOnlyList<double> Scores)> Scored) Run(OnlineDetectorOptions o)
 {
     var scored = new List<(NabFile File, IReadOnlyList<double> Scores)>();
     var periods = new Dictionary<string, int>();
@@ -127,18 +159,34 @@ if (write)
         for (var i = 0; i < values.Length; i++)
         {
             scores[i] = detector.Score(values[i]).Score; // row order, as NAB feeds detectors (one real file repeats an hour)
+            if (diag)
+            {
+                var cp = detector.LastComponentPValues;
+                var arg = 0;
+                for (var k = 1; k < cp.Count; k++)
+                {
+                    arg = cp[k] < cp[arg] ? k : arg;
+                }
+
+                Diagnostics.Driver[(file.Name, i)] = (OnlineAnomalyDetector.ComponentNames[arg], -Math.Log10(Math.Max(cp[arg], 1e-300)));
+            }
         }
 
         periods[file.Name] = detector.Period ?? 0;
         scored.Add((file, scores));
     }
 
-    return (NabProfile.All.Select(p => NabScorer.Optimise(scored, p)).ToList(), periods);
+    if (args.Contains("--diag"))
+    {
+        Console.Error.Write(Diagnostics.Describe(scored));
+    }
+
+    return (NabProfile.All.Select(p => NabScorer.Optimise(scored, p)).ToList(), periods, scored);
 }
 
 static string Describe(OnlineDetectorOptions o) =>
     string.Create(CultureInfo.InvariantCulture,
-        $"period auto (first {o.PeriodSearchLength} rows, ≤ {o.MaxPeriod}), calibration window {o.CalibrationWindow}, refractory {o.RefractoryLength} rows at p ≤ {o.RefractoryPValue:G3}, shift window {o.ShiftWindow}, components {o.Components:G}");
+        $"period auto (first {o.PeriodSearchLength} rows, ≤ {o.MaxPeriod}), calibration window {o.CalibrationWindow}, refractory {o.RefractoryLength} rows at p ≤ {o.RefractoryPValue:G3} (ratio {o.RefractoryRatio:G3}), smoothing {o.SmoothingWindow}, shift window {o.ShiftWindow}, components {o.Components:G}");
 
 static string FindRoot()
 {

@@ -19,7 +19,8 @@ public sealed class OnlineAnomalyDetector
     private readonly List<double>? _searchBuffer;
     private Ensemble _ensemble;
     private DateTime? _lastTimestamp;
-    private int _refractoryLeft;
+    private readonly double[] _recentP;
+    private long _pCount;
 
     /// <summary>Creates a detector for one series.</summary>
     public OnlineAnomalyDetector(OnlineDetectorOptions? options = null)
@@ -36,13 +37,15 @@ public sealed class OnlineAnomalyDetector
             _searchBuffer = new List<double>(_options.PeriodSearchLength);
             _ensemble = new Ensemble(0, 0, _options);
         }
+
+        _recentP = new double[Math.Max(1, _options.RefractoryLength)];
     }
 
     /// <summary>The seasonal period in use (0 = none); null while still being detected.</summary>
     public int? Period { get; private set; }
 
     /// <summary>Names of the components, in the order of <see cref="LastComponentPValues"/>.</summary>
-    public static IReadOnlyList<string> ComponentNames { get; } = ["seasonal-residual", "interval-breach", "cusum", "spectral-residual", "bocpd", "mean-shift", "variance-shift", "long-season-residual"];
+    public static IReadOnlyList<string> ComponentNames { get; } = ["seasonal-residual", "interval-breach", "cusum", "spectral-residual", "bocpd", "mean-shift", "variance-shift", "long-season-residual", "distribution-shift", "range-breach", "seasonal-shift", "smoothed"];
 
     /// <summary>Each component's tail probability for the last point (1 while warming up): which detector fired.</summary>
     public IReadOnlyList<double> LastComponentPValues => _ensemble.ComponentPValues;
@@ -76,16 +79,7 @@ public sealed class OnlineAnomalyDetector
         }
 
         var p = _ensemble.Step(value);
-        if (_refractoryLeft > 0)
-        {
-            _refractoryLeft--;
-            p = Math.Min(1.0, p * OnlineDetectorOptions.RefractoryDamping);
-        }
-        else if (_options.RefractoryLength > 0 && p <= _options.RefractoryPValue)
-        {
-            _refractoryLeft = _options.RefractoryLength;
-        }
-
+        p = Suppress(p);
         Count++;
         if (_searchBuffer is not null && Period is null)
         {
@@ -115,6 +109,33 @@ public sealed class OnlineAnomalyDetector
         return new AnomalyScore(1.0 - p, p, p <= _options.FpRate);
     }
 
+    /// <summary>
+    /// One alarm per event: a point at p ≤ <see cref="OnlineDetectorOptions.RefractoryPValue"/> keeps its p-value only if
+    /// it is at least <see cref="OnlineDetectorOptions.RefractoryRatio"/> times smaller than every raw p-value of the
+    /// previous <see cref="OnlineDetectorOptions.RefractoryLength"/> points; otherwise it is raised to that level. For any
+    /// threshold below the level, a weaker repeat of a recent alarm therefore never fires (whatever the threshold), and
+    /// p-values above the level are untouched, so the fp-rate contract for α at or above it is unchanged.
+    /// </summary>
+    private double Suppress(double p)
+    {
+        var length = _options.RefractoryLength;
+        if (length <= 0)
+        {
+            return p;
+        }
+
+        var recentMin = 1.0;
+        var seen = (int)Math.Min(_pCount, length);
+        for (var i = 0; i < seen; i++)
+        {
+            recentMin = Math.Min(recentMin, _recentP[i]);
+        }
+
+        _recentP[(int)(_pCount % length)] = p;
+        _pCount++;
+        return p <= _options.RefractoryPValue && p >= recentMin * _options.RefractoryRatio ? _options.RefractoryPValue : p;
+    }
+
     /// <summary>Scores a whole series point by point (same result as calling <see cref="Score(double)"/> in order).</summary>
     public static AnomalyScore[] ScoreAll(ReadOnlySpan<double> values, OnlineDetectorOptions? options = null)
     {
@@ -139,14 +160,22 @@ public sealed class OnlineAnomalyDetector
         private readonly WindowShiftDetector _meanShift;
         private readonly WindowShiftDetector _varianceShift;
         private readonly OnlineSeasonalResidualDetector? _longResidual;
+        private readonly RankShiftDetector? _rankShift;
+        private readonly RangeBreachDetector? _rangeBreach;
+        private readonly WindowShiftDetector? _seasonalShift;
+        private readonly double[] _evidence;
+        private readonly TailCalibrator? _smoothed;
+        private double _evidenceSum;
+        private long _steps;
         private readonly EnsembleComponents _components;
-        private readonly TailCalibrator[] _calibrators;
+        private readonly TailCalibrator?[] _calibrators;
         private readonly TailCalibrator _combined;
         private readonly double[] _stats;
         private readonly double[] _pValues;
 
         public Ensemble(int period, int longPeriod, OnlineDetectorOptions o)
         {
+            _components = o.Components;
             _longResidual = longPeriod > 0 ? new OnlineSeasonalResidualDetector(longPeriod, seasons: 3) : null;
             _residual = new OnlineSeasonalResidualDetector(period);
             _breach = new IntervalBreachDetector(new SeasonalConformalForecaster(period));
@@ -155,20 +184,41 @@ public sealed class OnlineAnomalyDetector
             _bocpd = new BayesianChangePointDetector();
             _meanShift = new WindowShiftDetector(o.ShiftWindow);
             _varianceShift = new WindowShiftDetector(o.ShiftWindow, variance: true);
-            _components = o.Components;
-            const int k = 8;
-            _calibrators = new TailCalibrator[k];
+            // Optional parts are only allocated when selected: a server keeps thousands of these.
+            _rankShift = Has(EnsembleComponents.DistributionShift) ? new RankShiftDetector(o.RankWindow, o.RankHistory) : null;
+            _rangeBreach = Has(EnsembleComponents.RangeBreach) ? new RangeBreachDetector(o.CalibrationWindow) : null;
+            _seasonalShift = Has(EnsembleComponents.SeasonalShift) ? new WindowShiftDetector(Math.Max(o.ShiftWindow, period / 2)) : null;
+            _evidence = new double[Math.Max(1, o.SmoothingWindow)];
+            _smoothed = o.SmoothingWindow > 1 ? new TailCalibrator(o.CalibrationWindow, o.MinCalibrationHistory, o.TailCount) : null;
+            const int k = 11;
+            _calibrators = new TailCalibrator?[k];
             for (var i = 0; i < k; i++)
             {
-                _calibrators[i] = new TailCalibrator(o.CalibrationWindow, o.MinCalibrationHistory, o.TailCount);
+                if (Has((EnsembleComponents)(1 << i)) && (i != 7 || _longResidual is not null))
+                {
+                    _calibrators[i] = new TailCalibrator(o.CalibrationWindow, o.MinCalibrationHistory, o.TailCount, minTailScale: MinTailScale(i));
+                }
             }
 
             _combined = new TailCalibrator(o.CalibrationWindow, o.MinCalibrationHistory, o.TailCount, o.FixedCombinedTail ? 1.0 : null);
             _stats = new double[k];
-            _pValues = new double[k];
+            _pValues = new double[k + 1];
+            _pValues[k] = 1.0;
         }
 
         public IReadOnlyList<double> ComponentPValues => _pValues;
+
+        /// <summary>
+        /// β floor per component: the range breach is in IQRs (ties at the old maximum); the half-period shift is a
+        /// smooth mean of z-scores whose top values come from one excursion, so their mean excess underestimates the
+        /// tail (0.35 ≈ the mean excess of |N(0, 1)| beyond its 0.5% point).
+        /// </summary>
+        private static double MinTailScale(int component) => component switch
+        {
+            9 => RangeBreachDetector.TailScaleFloor,
+            10 => 0.35,
+            _ => 0,
+        };
 
         private bool Has(EnsembleComponents c) => (_components & c) != 0;
 
@@ -184,20 +234,23 @@ public sealed class OnlineAnomalyDetector
             _stats[5] = Has(EnsembleComponents.MeanShift) ? _meanShift.Update(_residual.LastZ) : 0;
             _stats[6] = Has(EnsembleComponents.VarianceShift) ? _varianceShift.Update(_residual.LastZ) : 0;
             _stats[7] = _longResidual?.Update(value) ?? 0;
+            _stats[8] = _rankShift?.Update(value) ?? 0;
+            _stats[9] = _rangeBreach?.Update(value) ?? 0;
+            _stats[10] = _seasonalShift?.Update(_longResidual?.LastZ ?? _residual.LastZ) ?? 0;
             var minP = 1.0;
             var warm = true;
             for (var i = 0; i < _stats.Length; i++)
             {
-                if (!Has((EnsembleComponents)(1 << i)) || (i == 7 && _longResidual is null))
+                if (_calibrators[i] is not { } calibrator)
                 {
                     _pValues[i] = 1.0;
                     continue;
                 }
 
-                warm &= _calibrators[i].IsWarm;
-                _pValues[i] = _calibrators[i].PValue(_stats[i]);
+                warm &= calibrator.IsWarm;
+                _pValues[i] = calibrator.PValue(_stats[i]);
                 minP = Math.Min(minP, _pValues[i]);
-                _calibrators[i].Add(_stats[i]);
+                calibrator.Add(_stats[i]);
             }
 
             if (!warm)
@@ -206,6 +259,22 @@ public sealed class OnlineAnomalyDetector
             }
 
             var combinedStat = -Math.Log(minP);
+            if (_smoothed is not null)
+            {
+                // Anomaly likelihood: the mean evidence of the last points, judged against its own past.
+                var slot = (int)(_steps % _evidence.Length);
+                _evidenceSum += combinedStat - _evidence[slot];
+                _evidence[slot] = combinedStat;
+                _steps++;
+                if (_steps >= _evidence.Length)
+                {
+                    var mean = _evidenceSum / _evidence.Length;
+                    var ps = _smoothed.PValue(mean);
+                    _smoothed.Add(mean);
+                    _pValues[^1] = ps;
+                    combinedStat = -Math.Log(Math.Min(minP, ps));
+                }
+            }
 
             var p = _combined.PValue(combinedStat);
             _combined.Add(combinedStat);

@@ -31,6 +31,18 @@ public enum EnsembleComponents
     /// <summary>Seasonal residual at a longer cycle made of whole periods (e.g. weekly over daily), when one is found.</summary>
     LongSeasonResidual = 128,
 
+    /// <summary>Mid-rank shift of the recent raw values against the older ones (distribution change).</summary>
+    DistributionShift = 256,
+
+    /// <summary>Distance beyond the range of the recent values, in interquartile ranges (a never-seen level).</summary>
+    RangeBreach = 512,
+
+    /// <summary>
+    /// Mean of the residual z-scores over half a period (of the longer cycle's residual when there is one): a part of a
+    /// cycle that runs unusually high or low, such as a holiday in a weekly pattern.
+    /// </summary>
+    SeasonalShift = 1024,
+
     /// <summary>The default set (chosen on the NAB subset; see docs/anomalies.md).</summary>
     Default = SeasonalResidual | IntervalBreach | Cusum | SpectralResidual | VarianceShift | LongSeasonResidual,
 }
@@ -59,14 +71,13 @@ public sealed record OnlineDetectorOptions
     /// <summary>Which detectors the ensemble combines.</summary>
     public EnsembleComponents Components { get; init; } = EnsembleComponents.Default;
 
-    /// <summary>Factor applied to p-values during a refractory period (p becomes min(1, p × factor)).</summary>
-    public const double RefractoryDamping = 1e4;
-
     /// <summary>
-    /// After a point with p-value ≤ <see cref="RefractoryPValue"/>, the next <see cref="RefractoryLength"/> points
-    /// have their p-value multiplied by <see cref="RefractoryDamping"/> (one alarm per event). 0 (default) disables it.
+    /// Points looked back over for one alarm per event: a point with p ≤ <see cref="RefractoryPValue"/> keeps its p-value
+    /// only if it is <see cref="RefractoryRatio"/> times smaller than every raw p-value of the previous
+    /// <see cref="RefractoryLength"/> points (measured in samples, so in the series' own time step); otherwise it is
+    /// raised to <see cref="RefractoryPValue"/>. p-values above that level are untouched. 0 disables it.
     /// </summary>
-    public int RefractoryLength { get; init; }
+    public int RefractoryLength { get; init; } = 300;
 
     /// <summary>Window (points) of the mean- and variance-shift components.</summary>
     public int ShiftWindow { get; init; } = 6;
@@ -77,8 +88,23 @@ public sealed record OnlineDetectorOptions
     /// <summary>Beyond its 10th-largest past value the combined statistic's tail has the theoretical scale β = 1.</summary>
     public bool FixedCombinedTail { get; init; }
 
-    /// <summary>The p-value that starts a refractory period.</summary>
-    public double RefractoryPValue { get; init; } = 1e-4;
+    /// <summary>The level below which repeats of a recent alarm are suppressed (keep it well below <see cref="FpRate"/>).</summary>
+    public double RefractoryPValue { get; init; } = 1e-3;
+
+    /// <summary>How much smaller than every recent p-value a point's p must be to count as a new alarm (≤ 1).</summary>
+    public double RefractoryRatio { get; init; } = 1.0;
+
+    /// <summary>Window (points) of the distribution-shift component.</summary>
+    public int RankWindow { get; init; } = 12;
+
+    /// <summary>Reference values (points before the recent window) of the distribution-shift component.</summary>
+    public int RankHistory { get; init; } = 1000;
+
+    /// <summary>
+    /// Points over which the combined evidence −ln p is averaged (the anomaly-likelihood idea: a run of moderately
+    /// unusual points is as telling as one extreme point); 0 or 1 = off.
+    /// </summary>
+    public int SmoothingWindow { get; init; }
 
     internal void Validate()
     {
@@ -101,5 +127,13 @@ public sealed record OnlineDetectorOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(TailCount, 3);
         ArgumentOutOfRangeException.ThrowIfLessThan(MinCalibrationHistory, 20);
         ArgumentOutOfRangeException.ThrowIfLessThan(PeriodSearchLength, 20);
+        ArgumentOutOfRangeException.ThrowIfNegative(RefractoryLength);
+        ArgumentOutOfRangeException.ThrowIfNegative(SmoothingWindow);
+        ArgumentOutOfRangeException.ThrowIfLessThan(RankWindow, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(RankHistory, 10);
+        if (!(RefractoryPValue > 0 && RefractoryPValue < 1) || !(RefractoryRatio > 0 && RefractoryRatio <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RefractoryPValue), $"RefractoryPValue ({RefractoryPValue}) must be in (0, 1) and RefractoryRatio ({RefractoryRatio}) in (0, 1].");
+        }
     }
 }

@@ -13,6 +13,7 @@ internal sealed class TailCalibrator
     private readonly int _minHistory;
     private readonly int _tailCount;
     private readonly double? _fixedScale;
+    private readonly double _minScale;
 
     /// <param name="capacity">Past statistics kept.</param>
     /// <param name="minHistory">Statistics needed before p-values drop below 1.</param>
@@ -21,8 +22,10 @@ internal sealed class TailCalibrator
     /// When set, the exponential tail's scale β is this constant instead of the mean excess of the top k: right when the
     /// statistic is −ln of a p-value (its null tail is exponential with β = 1) and steadier than a 9-point estimate.
     /// </param>
-    public TailCalibrator(int capacity, int minHistory, int tailCount = 10, double? fixedTailScale = null)
+    /// <param name="minTailScale">Smallest β, in the statistic's own units: keeps ties among the top values from making the tail degenerate.</param>
+    public TailCalibrator(int capacity, int minHistory, int tailCount = 10, double? fixedTailScale = null, double minTailScale = 0)
     {
+        _minScale = minTailScale;
         _fixedScale = fixedTailScale;
         _window = new SortedWindow(capacity);
         _minHistory = Math.Max(minHistory, tailCount + 1);
@@ -57,7 +60,7 @@ internal sealed class TailCalibrator
         }
 
         var spread = Math.Abs(sorted[n - 1] - sorted[0]);
-        var beta = _fixedScale ?? Math.Max(excess / (_tailCount - 1), Math.Max(spread, 1e-12) * 1e-6);
+        var beta = _fixedScale ?? Math.Max(Math.Max(excess / (_tailCount - 1), Math.Max(spread, 1e-12) * 1e-6), _minScale);
         var p = _tailCount / (n + 1.0) * Math.Exp(-(statistic - u) / beta);
         return Math.Max(p, 1e-300);
     }
