@@ -38,7 +38,7 @@ internal static class AnomaliesCommand
     {
         var from = new Option<string?>("--from") { Description = "First day reported, YYYY-MM-DD (default: 30 days before --to)." };
         var to = new Option<string?>("--to") { Description = "Last day reported, YYYY-MM-DD (default: the last day with data)." };
-        var fp = new Option<double>("--fp-rate") { Description = "Target false-positive rate: about this share of a series' normal days is flagged.", DefaultValueFactory = _ => 0.05 };
+        var fp = new Option<double>("--fp-rate") { Description = "Target false-positive rate: the chance that an anomaly-free series raises any alarm in the range (a per-day rate picks candidates; docs/anomalies.md).", DefaultValueFactory = _ => 0.05 };
         var format = new Option<string>("--format") { Description = "table, json or csv.", DefaultValueFactory = _ => "table" };
         var min = new Option<string>("--min-severity") { Description = "low, medium, high or critical.", DefaultValueFactory = _ => "low" };
         var services = new Option<string[]>("--service") { Description = "Only this ServiceName (repeatable).", AllowMultipleArgumentsPerToken = true };

@@ -7,7 +7,7 @@ namespace Dwcp.Cost.Anomalies;
 /// <summary>What <see cref="CostAnomalyService.DetectAnomaliesAsync"/> is asked.</summary>
 public sealed record AnomalyRequest
 {
-    /// <summary>Target false-positive rate α in (0, 1): about α of a series' normal days are flagged (default 0.05).</summary>
+    /// <summary>Target false-positive rate α in (0, 1) (default 0.05): the detector's per-day rate for candidates; a reported usage anomaly must also pass the series' simultaneous band, so an anomaly-free series raises a false alarm with probability about α (docs/anomalies.md).</summary>
     public double Threshold { get; init; } = 0.05;
 
     /// <summary>First day to report (inclusive); null = <see cref="CostAnomalyService.DefaultReportDays"/> days before <see cref="To"/>.</summary>

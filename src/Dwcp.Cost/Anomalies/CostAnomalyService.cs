@@ -80,7 +80,7 @@ public sealed class CostAnomalyService
 
         var historyFrom = from.AddDays(-request.HistoryDays);
         historyFrom = historyFrom < dataFrom ? dataFrom : historyFrom;
-        var seriesList = await LoadSeriesAsync(historyFrom, to, request.Services, request.Measure, scope, cancellationToken).ConfigureAwait(false);
+        var seriesList = await DailyCostSeries.LoadAsync(_costs, historyFrom, to, request.Services, request.Measure, scope, cancellationToken).ConfigureAwait(false);
         var providers = request.Providers is { Count: > 0 } p ? p.ToHashSet() : null;
         seriesList = seriesList.Where(s => providers is null || providers.Contains(CloudProviders.FromProviderName(s.Key.Provider))).ToList();
 
@@ -88,13 +88,13 @@ public sealed class CostAnomalyService
         var scanned = 0;
         foreach (var series in seriesList)
         {
-            if (series.Values.Length < MinSeriesDays)
+            if (series.Parts.Usage.Length < MinSeriesDays)
             {
                 continue;
             }
 
             scanned++;
-            var model = SeriesModel.Fit(series.First, series.Values, request.Threshold);
+            var model = SeriesModel.Fit(series.First, series.Parts, request.Threshold);
             for (var i = Math.Max(0, model.IndexOf(from)); i <= model.IndexOf(to) && i < model.Actual.Length; i++)
             {
                 if (model.Flagged[i] && model.Actual[i] != model.Expected[i])
@@ -127,18 +127,18 @@ public sealed class CostAnomalyService
             throw new CostQueryException(CostQueryErrorKind.InvalidArgument, "Feedback is not available here: the service has no data folder to keep it in.");
         }
 
-        var history = (await LoadSeriesAsync(day.AddDays(-365), day, [key.Service], CostMeasure.Effective, scope, cancellationToken).ConfigureAwait(false))
+        var history = (await DailyCostSeries.LoadAsync(_costs, day.AddDays(-365), day, [key.Service], CostMeasure.Effective, scope, cancellationToken).ConfigureAwait(false))
             .FirstOrDefault(s => s.Key == key);
         var index = history?.First is { } first ? day.DayNumber - first.DayNumber : -1;
-        if (history is null || index < 0 || index >= history.Values.Length)
+        if (history is null || index < 0 || index >= history.Parts.Usage.Length)
         {
             throw new CostQueryException(CostQueryErrorKind.InvalidArgument,
                 $"No cost of {key.Provider} {key.Service}{(key.Account is null ? string.Empty : $" in account {key.Account}")} on {day:yyyy-MM-dd} is visible to you, so anomaly '{id}' cannot be marked. Check the id and your scope.");
         }
 
-        var model = SeriesModel.Fit(history.First, history.Values, 0.05);
-        var expected = model.Flagged[index] ? model.Expected[index] : model.ExpectedFor(index).Expected;
-        var verdict = new AnomalyVerdict(id, key.FeedbackKey, day, SeverityPolicy.DeviationPercentage(expected, history.Values[index]), kind, string.IsNullOrWhiteSpace(note) ? null : note.Trim(), _time.GetUtcNow());
+        var model = SeriesModel.Fit(history.First, history.Parts, 0.05);
+        var expected = model.Expected[index];
+        var verdict = new AnomalyVerdict(id, key.FeedbackKey, day, SeverityPolicy.DeviationPercentage(expected, model.Actual[index]), kind, string.IsNullOrWhiteSpace(note) ? null : note.Trim(), _time.GetUtcNow());
         await _feedback.AddAsync(verdict, cancellationToken).ConfigureAwait(false);
         return verdict;
     }
@@ -153,8 +153,9 @@ public sealed class CostAnomalyService
         var feedback = AnomalyFeedbackFile.ToStore(_feedback is null ? [] : await _feedback.ReadAsync(ct).ConfigureAwait(false));
         var plans = candidates.Select(c =>
         {
-            var (expected, baseline) = c.Model.ExpectedFor(c.Index);
-            return (c.Key, c.Model, c.Index, Expected: expected, Baseline: baseline.Select(b => c.Model.First.AddDays(b)).ToArray());
+            var e = c.Model.ExpectedFor(c.Index);
+            return (c.Key, c.Model, c.Index, Expected: e, Baseline: e.Baseline.Select(b => c.Model.First.AddDays(b)).ToArray(),
+                References: e.References.Select(b => c.Model.First.AddDays(b)).ToArray());
         }).ToList();
 
         // Which (service series, day) pairs need their detail rows: the anomalous days and their baselines.
@@ -162,7 +163,7 @@ public sealed class CostAnomalyService
         foreach (var p in plans)
         {
             needed.Add((p.Key.Provider, p.Key.Service, p.Key.Currency, p.Model.First.AddDays(p.Index)));
-            foreach (var b in p.Baseline)
+            foreach (var b in p.Baseline.Concat(p.References))
             {
                 needed.Add((p.Key.Provider, p.Key.Service, p.Key.Currency, b));
             }
@@ -177,8 +178,8 @@ public sealed class CostAnomalyService
                 ? rows.Where(r => p.Key.Account is null || r.BillingAccount == p.Key.Account).Select(r => r.Row)
                 : [];
             var dayRows = Rows(day).ToList();
-            var baseRows = p.Baseline.SelectMany(Rows).ToList();
-            var rootCause = AllocatedRootCause.Decompose(dayRows, baseRows, p.Expected);
+            var baseRows = ExpectedRows(dayRows, p.Baseline.SelectMany(Rows), p.References.SelectMany(Rows), p.Expected);
+            var rootCause = AllocatedRootCause.Decompose(dayRows, baseRows, p.Expected.Total);
             var expected = rootCause.Expected;
             var actual = rootCause.Actual;
             var deviation = SeverityPolicy.DeviationPercentage(expected, actual);
@@ -204,6 +205,25 @@ public sealed class CostAnomalyService
         }
 
         return list;
+    }
+
+    /// <summary>
+    /// The rows the expected cost is split by, each part weighted by its own expectation: the baseline days' usage rows
+    /// scaled to the usage expectation, the reference days' recurring rows scaled to the recurring expectation, and the
+    /// day's own one-time rows (expected as billed). Their total is the expected total whenever every part has rows.
+    /// </summary>
+    private static List<CostDetailRow> ExpectedRows(List<CostDetailRow> day, IEnumerable<CostDetailRow> baseline, IEnumerable<CostDetailRow> references, ExpectedDay expected)
+    {
+        static IEnumerable<CostDetailRow> Scaled(List<CostDetailRow> rows, decimal target)
+        {
+            var total = rows.Sum(r => r.Cost);
+            return total == 0 ? rows : rows.Select(r => r with { Cost = r.Cost * target / total });
+        }
+
+        var usage = baseline.Where(r => CalendarCharges.KindOf(r.ChargeCategory) == ChargeKind.Usage).ToList();
+        var recurring = references.Where(r => CalendarCharges.KindOf(r.ChargeCategory) == ChargeKind.Recurring).ToList();
+        var oneTime = day.Where(r => CalendarCharges.KindOf(r.ChargeCategory) == ChargeKind.OneTime);
+        return [.. Scaled(usage, expected.Usage), .. Scaled(recurring, expected.Recurring), .. oneTime];
     }
 
     private static Dictionary<string, IReadOnlyList<CostContributor>> Fold(IReadOnlyDictionary<string, IReadOnlyList<CostContributor>> byDimension)
@@ -242,66 +262,7 @@ public sealed class CostAnomalyService
         return points;
     }
 
-    private sealed record Series(AnomalySeriesKey Key, DateOnly First, decimal[] Values);
-
     private sealed record DetailRow(string? BillingAccount, CostDetailRow Row);
-
-    /// <summary>Daily series per provider/service/currency and, where a service spans several billing accounts, per account too.</summary>
-    private async Task<List<Series>> LoadSeriesAsync(DateOnly from, DateOnly to, IReadOnlyList<string>? services, CostMeasure measure, CostScope scope, CancellationToken ct)
-    {
-        IReadOnlyList<CostFilter> filters = services is { Count: > 0 } s ? [new CostFilter(new CostGrouping(CostDimension.Service), s.Select(x => (string?)x).ToArray())] : [];
-        var lines = new List<CostLine>();
-        string? cursor = null;
-        do
-        {
-            var page = await _costs.QueryAsync(new CostQuery
-            {
-                From = from,
-                To = to,
-                Grain = CostGrain.Day,
-                GroupBy = [new CostGrouping(CostDimension.Provider), new CostGrouping(CostDimension.Service), new CostGrouping(CostDimension.BillingAccount)],
-                Filters = filters,
-                RankBy = measure,
-                PageSize = _costs.Options.MaxResults,
-                Cursor = cursor,
-            }, scope, ct).ConfigureAwait(false);
-            lines.AddRange(page.Lines);
-            cursor = page.NextCursor;
-        }
-        while (cursor is not null);
-
-        var result = new List<Series>();
-        foreach (var service in lines.GroupBy(l => (Provider: l.Keys[0] ?? "(none)", Service: l.Keys[1] ?? "(none)", l.Currency)).OrderBy(g => g.Key.Provider, StringComparer.Ordinal).ThenBy(g => g.Key.Service, StringComparer.Ordinal).ThenBy(g => g.Key.Currency, StringComparer.Ordinal))
-        {
-            var (provider, name, currency) = service.Key;
-            result.Add(Build(new AnomalySeriesKey(provider, name, null, currency), service, to, measure));
-            var accounts = service.GroupBy(l => l.Keys[2] ?? "(none)", StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
-            if (accounts.Count > 1)
-            {
-                result.AddRange(accounts.Select(a => Build(new AnomalySeriesKey(provider, name, a.Key, currency), a, to, measure)));
-            }
-        }
-
-        return result;
-    }
-
-    private static Series Build(AnomalySeriesKey key, IEnumerable<CostLine> lines, DateOnly to, CostMeasure measure)
-    {
-        var byDay = new Dictionary<DateOnly, decimal>();
-        foreach (var l in lines)
-        {
-            byDay[l.PeriodStart!.Value] = byDay.GetValueOrDefault(l.PeriodStart!.Value) + l.Get(measure);
-        }
-
-        var first = byDay.Keys.Min();
-        var values = new decimal[to.DayNumber - first.DayNumber + 1];
-        foreach (var (day, cost) in byDay)
-        {
-            values[day.DayNumber - first.DayNumber] = cost;
-        }
-
-        return new Series(key, first, values);
-    }
 
     /// <summary>Detail rows of the needed (service, day) pairs, read with the caller's scope, grouped per pair.</summary>
     private async Task<Dictionary<(string, string, string, DateOnly), List<DetailRow>>> ReadDetailAsync(

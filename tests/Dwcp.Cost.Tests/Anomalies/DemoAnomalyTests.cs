@@ -6,7 +6,7 @@ using Dwcp.Tests;
 namespace Dwcp.Cost.Tests.Anomalies;
 
 /// <summary>Cost anomalies over the seed-42 demo store: the injected incidents, reconciliation, scope and feedback.</summary>
-public sealed class DemoAnomalyTests(DemoStoreFixture demo) : IClassFixture<DemoStoreFixture>
+public sealed partial class DemoAnomalyTests(DemoStoreFixture demo) : IClassFixture<DemoStoreFixture>
 {
     private static readonly string[] Ids = ["INC-01", "INC-02", "INC-03", "INC-04", "INC-05"];
 

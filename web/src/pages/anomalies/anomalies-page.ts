@@ -7,6 +7,7 @@ import { Chart } from '../../charts/echarts';
 import { h, nextPaint, replaceChildren } from '../../lib/dom';
 import { formatMoney } from '../../lib/format';
 import type { PageContext, PageInstance } from '../registry';
+import { liveAlertsPanel } from './live-alerts';
 import { type Anomaly, DETECT_QUERY, FP_RATES, type FeedbackKind, MARK_MUTATION, SEVERITIES, causeLabel } from './anomalies-data';
 
 export function mount(root: HTMLElement, ctx: PageContext): PageInstance {
@@ -24,6 +25,7 @@ export function mount(root: HTMLElement, ctx: PageContext): PageInstance {
   const chartBox = h('div', { class: 'chart', role: 'img', 'aria-label': 'Select an anomaly', 'data-testid': 'anomaly-chart', style: 'height: 300px' });
   const causesBox = h('div', { class: 'chart', role: 'img', 'aria-label': 'Root-cause breakdown', 'data-testid': 'anomaly-causes-chart', style: 'height: 240px' });
   const info = h('div', { 'data-testid': 'anomaly-info' });
+  const alerts = liveAlertsPanel();
   start.value = ctx.params.get('from') ?? '';
   end.value = ctx.params.get('to') ?? '';
   fp.value = ctx.params.get('fp') ?? '0.05';
@@ -39,7 +41,8 @@ export function mount(root: HTMLElement, ctx: PageContext): PageInstance {
       h('label', { class: 'field' }, h('span', { class: 'field__label' }, 'Severity'), severity),
       h('label', { class: 'anomalies-check' }, suppressed, ' show suppressed'))),
     error, status,
-    h('div', { class: 'anomalies-layout' }, list, h('section', { class: 'panel' }, detail, info, chartBox, causesBox)));
+    h('div', { class: 'anomalies-layout' }, list, h('section', { class: 'panel' }, detail, info, chartBox, causesBox)),
+    alerts.el);
   const chart = new Chart(chartBox);
   const causes = new Chart(causesBox);
   let controller: AbortController | null = null;
@@ -187,6 +190,7 @@ export function mount(root: HTMLElement, ctx: PageContext): PageInstance {
   void load();
   return {
     unmount() {
+      alerts.stop();
       controller?.abort();
       chart.dispose();
       causes.dispose();
