@@ -36,6 +36,49 @@ var events = BenchData.Generate(count, now, TimeSpan.FromMinutes(EventMinutes));
 var unique = events.DistinctBy(e => e.EventId).Count();
 Console.WriteLine($"{count:N0} events ({unique:N0} unique), {BenchData.Resources:N0} resources, {BenchData.MetricsPerEvent} metrics/event, windows 1/5/15 min");
 
+if (args.Contains("--quick"))
+{
+    // Fast feedback while tuning: the BenchmarkDotNet hot-path scenario, timed with a stopwatch, plus one throughput run.
+    foreach (var parallelism in new[] { 1, 2 })
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            var (nanos, cpuNanos, bytes) = await HotPath.MeasureAsync(parallelism, now);
+            Console.WriteLine($"hot path P={parallelism}: {nanos:F0} ns/event ({1e9 / nanos:N0} events/s), CPU {cpuNanos:F0} ns/event, {bytes:F2} B/event");
+        }
+    }
+
+    var quick = await RunEngineAsync(events, now, Environment.ProcessorCount, null);
+    Console.WriteLine($"engine: {quick.Seconds:F3} s, {count / quick.Seconds:N0} events/s, {quick.AllocatedBytesPerEvent:F1} B/event, {quick.Counted:N0} counted");
+    return;
+}
+
+if (args.Contains("--hot-profile"))
+{
+    // For a CPU profiler (dotnet-trace): a long steady-state hot path, 1,000,000 measured events after 200,000 warm-up.
+    var minute = new DateTimeOffset((now - TimeSpan.FromHours(2)).UtcTicks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour, TimeSpan.Zero);
+    var hot = BenchData.Generate(1_200_000, now, TimeSpan.FromSeconds(50), seed: 7, idPrefix: "hot", from: minute);
+    await using var engine = new RealtimeEngine(BenchData.EngineConfig(1), new FrozenClock(now));
+    await engine.StartAsync();
+    var cpuBefore = TimeSpan.Zero;
+    var watch = new Stopwatch();
+    for (var i = 0; i < hot.Length; i += 1000)
+    {
+        if (i == 200_000)
+        {
+            await engine.DrainAsync();
+            cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            watch.Start();
+        }
+
+        await engine.TryAcceptAsync(new ArraySegment<StreamEvent>(hot, i, 1000));
+    }
+
+    await engine.DrainAsync();
+    Console.WriteLine($"hot: {watch.Elapsed.TotalNanoseconds / 1e6:F0} ns/event wall, {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalNanoseconds / 1e6:F0} ns/event CPU");
+    return;
+}
+
 if (args.Contains("--alloc-profile-hot"))
 {
     // The BenchmarkDotNet hot-path scenario, with allocations sampled by type during the measured part only.
@@ -79,6 +122,7 @@ if (args.Contains("--alloc-profile"))
     return;
 }
 
+var loadBefore = LoadAverage();
 var engineRuns = new List<EngineRun>();
 var baselineRuns = new List<double>();
 for (var round = 0; round < 3; round++)
@@ -116,7 +160,7 @@ if (!skipBdn)
     {
         var bytes = Convert.ToDouble((object?)report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? double.NaN, inv);
         var nanos = report.ResultStatistics?.Mean ?? double.NaN;
-        bdnRows.Add($"| {report.BenchmarkCase.Parameters["Parallelism"]} | {nanos:F0} ns | {1e9 / nanos:N0} | {bytes:F1} B |");
+        bdnRows.Add($"| {report.BenchmarkCase.Parameters["Parallelism"]} | {nanos:F0} ns | {1e9 / nanos:N0} | {bytes:F1} B | {1e9 / nanos / (count / bestBaseline):F1}× |");
     }
 }
 
@@ -126,7 +170,7 @@ var path = Path.Combine(root, "bench", "results", $"streaming-inprocess-{stamp}.
 var text = new StringBuilder();
 text.AppendLine(CultureInfo.InvariantCulture, $"# Streaming engine, in-process — {now:yyyy-MM-dd HH:mm} UTC");
 text.AppendLine();
-text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {CpuModel()}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}. Shared machine: compare ratios, not absolute numbers.");
+text.AppendLine(CultureInfo.InvariantCulture, $"Machine: {CpuModel()}, {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}. Shared machine: other engineers' builds and tests ran on the same 2 cores during this run (load average {loadBefore} at the start, {LoadAverage()} at the end), so absolute numbers are noisy; compare ratios measured in the same run.");
 text.AppendLine();
 text.AppendLine(CultureInfo.InvariantCulture, $"Data: {count:N0} events ({unique:N0} unique ids, 2% re-sent), {BenchData.Resources:N0} resources, {BenchData.MetricsPerEvent} metrics per event, {EventMinutes} minutes of event time, ±2 s disorder. Engine: windows 1/5/15 min, group by provider/region/service/account (2,400 series), DDSketch α = 1%, duplicate detection on, batches of 5,000, ParallelismFactor {Environment.ProcessorCount}, no WAL unless stated. Time = first accept until every event is applied and all windows are materialised as results. Best of 3, interleaved.");
 text.AppendLine();
@@ -143,8 +187,8 @@ if (bdnRows.Count > 0)
     text.AppendLine();
     text.AppendLine(CultureInfo.InvariantCulture, $"BenchmarkDotNet `[MemoryDiagnoser]`, per-event hot path in steady state (accept → dedup → watermark → partition → window update; windows and series already open, all events in one 1-minute window, {AllocationBenchmark.EventsPerInvoke:N0} events per operation after {AllocationBenchmark.WarmUpEvents:N0} warm-up events, batches of 1,000, fresh engine per iteration):");
     text.AppendLine();
-    text.AppendLine("| ParallelismFactor | time per event | events/s | allocated per event |");
-    text.AppendLine("|---|---|---|---|");
+    text.AppendLine("| ParallelismFactor | time per event | events/s | allocated per event | events/s / baseline events/s |");
+    text.AppendLine("|---|---|---|---|---|");
     bdnRows.ForEach(r => text.AppendLine(r));
 }
 
@@ -211,6 +255,18 @@ static string FindRoot()
     }
 
     return dir?.FullName ?? Directory.GetCurrentDirectory();
+}
+
+static string LoadAverage()
+{
+    try
+    {
+        return string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+    }
+    catch (IOException)
+    {
+        return "unknown";
+    }
 }
 
 static string CpuModel()

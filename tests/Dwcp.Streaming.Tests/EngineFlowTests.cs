@@ -1,5 +1,6 @@
 namespace Dwcp.Streaming.Tests;
 
+[Collection("Memory-measuring")] // its memory check must not run beside the allocation-heavy pane-merge tests
 public class EngineFlowTests
 {
     private static StreamingConfig Config(int buffer = 10_000, int maxLatencyMs = 2000, TimeSpan? lateness = null) => new()

@@ -182,7 +182,14 @@ internal sealed class DuplicateFilter
         }
         else
         {
-            var bytes = InitialCapacity * 8L;
+            // Size a new bucket like the newest one (same rate of ids): in steady state tables never regrow.
+            var capacity = InitialCapacity;
+            if (_buckets.Count > 0 && MemoryBytes + (_buckets[^1].Table.Length * 8L) <= _budgetBytes)
+            {
+                capacity = Math.Max(capacity, _buckets[^1].Table.Length);
+            }
+
+            var bytes = capacity * 8L;
             while (MemoryBytes + bytes > _budgetBytes && _buckets.Count > 0)
             {
                 Drop(0);
@@ -195,7 +202,7 @@ internal sealed class DuplicateFilter
                 return null;
             }
 
-            bucket = new Bucket(id, new ulong[InitialCapacity]);
+            bucket = new Bucket(id, new ulong[capacity]);
             MemoryBytes += bytes;
         }
 

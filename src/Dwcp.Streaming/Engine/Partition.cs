@@ -6,7 +6,7 @@ using Dwcp.Streaming.Windows;
 namespace Dwcp.Streaming.Engine;
 
 /// <summary>An event routed to a partition, with the watermark it must respect (windows ending at or before it are closed).</summary>
-internal readonly record struct QueuedEvent(StreamEvent Event, HashedKey Key, long HorizonTicks);
+internal readonly record struct QueuedEvent(StreamEvent Event, SeriesRef Series, long HorizonTicks);
 
 /// <summary>Counts partitions still applying a batch; the last one records the accept → queryable latency.</summary>
 internal sealed class BatchToken(long startTimestamp, int partitions)
@@ -114,7 +114,7 @@ internal sealed class Partition
                 for (var i = 0; i < item.Count; i++)
                 {
                     ref readonly var queued = ref events[i];
-                    Store.Apply(queued.Event, queued.Key, queued.HorizonTicks, aggregations);
+                    Store.Apply(queued.Event, queued.Series.Key, queued.HorizonTicks, aggregations);
                 }
 
                 Array.Clear(events, 0, item.Count);

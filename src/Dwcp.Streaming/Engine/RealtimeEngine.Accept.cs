@@ -135,11 +135,10 @@ public sealed partial class RealtimeEngine
                 }
             }
 
-            var key = _keys.Build(e);
-            var hash = SeriesKeyBuilder.HashOf(key);
-            var p = (int)(hash % (ulong)partitionCount);
+            var series = _keys.Resolve(e);
+            var p = (int)(series.Key.Hash % (ulong)partitionCount);
             var slot = perPartition[p] ??= _partitions[p].RentArray(events.Count);
-            slot[perCount[p]++] = new QueuedEvent(e, new HashedKey(key, hash), horizon);
+            slot[perCount[p]++] = new QueuedEvent(e, series, horizon);
             queued++;
         }
 

@@ -194,7 +194,7 @@ public sealed partial class RealtimeEngine
         using var content = new MemoryStream();
         using (var writer = new BinaryWriter(content, System.Text.Encoding.UTF8, leaveOpen: true))
         {
-            writer.Write(1); // format version
+            writer.Write(2); // format version (2: panes)
             writer.Write(nextSegment);
             _watermark.Write(writer);
             _dedup.Write(writer);
@@ -210,16 +210,7 @@ public sealed partial class RealtimeEngine
             {
                 lock (partition.Lock)
                 {
-                    foreach (var window in partition.Store.Windows)
-                    {
-                        foreach (var series in window.Series.Values)
-                        {
-                            writer.Write((byte)1);
-                            writer.Write(window.Spec.Index);
-                            writer.Write(window.Start);
-                            CheckpointCodec.WriteSeries(writer, series);
-                        }
-                    }
+                    partition.Store.WriteCheckpoint(writer);
                 }
             }
 
@@ -268,9 +259,9 @@ public sealed partial class RealtimeEngine
 
         using var reader = new BinaryReader(new MemoryStream(bytes, 16, length, writable: false));
         var version = reader.ReadInt32();
-        if (version != 1)
+        if (version is not (1 or 2))
         {
-            throw new InvalidDataException($"{path} has format version {version}; this engine reads version 1.");
+            throw new InvalidDataException($"{path} has format version {version}; this engine reads versions 1 and 2.");
         }
 
         var nextSegment = reader.ReadInt64();
@@ -278,10 +269,12 @@ public sealed partial class RealtimeEngine
         _dedup.Read(reader);
         _counters.Read(reader);
         var specMap = new WindowSpec?[reader.ReadInt32()];
+        var savedSpecs = new WindowSpec[specMap.Length];
         for (var i = 0; i < specMap.Length; i++)
         {
             var size = reader.ReadInt64();
             var slide = reader.ReadInt64();
+            savedSpecs[i] = new WindowSpec(i, size, slide);
             specMap[i] = Array.Find(_specs, s => s.SizeTicks == size && s.SlideTicks == slide);
             if (specMap[i] is null)
             {
@@ -291,16 +284,45 @@ public sealed partial class RealtimeEngine
 
         var aggregations = _host.Aggregations;
         var unknown = new HashSet<string>();
-        while (reader.ReadByte() == 1)
+        var watermark = _watermark.Published;
+        var panesFit = WindowSpec.PaneTicksOf(savedSpecs) == WindowSpec.PaneTicksOf(_specs);
+        long droppedPaneSeries = 0;
+        for (var kind = reader.ReadByte(); kind != 0; kind = reader.ReadByte())
         {
+            if (kind == 2)
+            {
+                // a pane's series (version 2)
+                var paneStart = reader.ReadInt64();
+                var paneSeries = CheckpointCodec.ReadSeries(reader, _config, aggregations, unknown);
+                if (panesFit)
+                {
+                    PartitionOf(paneSeries.Key).Store.RestorePane(paneStart, paneSeries, watermark);
+                }
+                else
+                {
+                    droppedPaneSeries++;
+                }
+
+                continue;
+            }
+
+            if (kind != 1)
+            {
+                throw new InvalidDataException($"{path} holds an unknown entry kind {kind}; move it away to recover from the log alone.");
+            }
+
             var spec = specMap[reader.ReadInt32()];
             var start = reader.ReadInt64();
             var series = CheckpointCodec.ReadSeries(reader, _config, aggregations, unknown);
             if (spec is not null)
             {
-                var partition = _partitions[(int)(series.Key.Hash % (ulong)_partitions.Length)];
-                partition.Store.Restore(spec, start, series);
+                PartitionOf(series.Key).Store.RestoreWindow(spec, start, series);
             }
+        }
+
+        if (droppedPaneSeries > 0)
+        {
+            warnings.Add($"{path}: the window sizes changed so that panes have another width ({TimeSpan.FromTicks(WindowSpec.PaneTicksOf(savedSpecs))} saved, {TimeSpan.FromTicks(WindowSpec.PaneTicksOf(_specs))} now); {droppedPaneSeries} open pane series were dropped. Keep the previous sizes until their windows close to avoid this.");
         }
 
         foreach (var name in unknown)
@@ -310,4 +332,6 @@ public sealed partial class RealtimeEngine
 
         return nextSegment;
     }
+
+    private Engine.Partition PartitionOf(in HashedKey key) => _partitions[(int)(key.Hash % (ulong)_partitions.Length)];
 }

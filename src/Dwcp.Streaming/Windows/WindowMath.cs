@@ -41,9 +41,31 @@ internal sealed record WindowSpec(int Index, long SizeTicks, long SlideTicks)
         return [.. specs];
     }
 
-    private static long Mod(long a, long b)
+    /// <summary>Pane width: the greatest common divisor of every size and slide, so each window is a union of panes.</summary>
+    public static long PaneTicksOf(WindowSpec[] specs)
+    {
+        long g = 0;
+        foreach (var spec in specs)
+        {
+            g = Gcd(Gcd(g, spec.SizeTicks), spec.SlideTicks);
+        }
+
+        return g;
+    }
+
+    public static long Mod(long a, long b)
     {
         var r = a % b;
         return r < 0 ? r + b : r;
+    }
+
+    private static long Gcd(long a, long b)
+    {
+        while (b != 0)
+        {
+            (a, b) = (b, a % b);
+        }
+
+        return a;
     }
 }

@@ -3,20 +3,28 @@ using Dwcp.Streaming.Sketches;
 
 namespace Dwcp.Streaming.Windows;
 
-/// <summary>Open windows of one partition. Only the partition's worker mutates it, under the partition lock.</summary>
-internal sealed class WindowStore
+/// <summary>
+/// Open windows of one partition, kept as <em>panes</em>: every window of every spec is a union of epoch-aligned panes
+/// of gcd(sizes, slides) (1 minute for 1/5/15-minute windows). An event that is on time for all of its windows updates
+/// one pane series (one cell per metric) instead of one series per window; windows are built by merging their panes'
+/// states (count/sum/min/max/last and DDSketch buckets merge exactly) when they close or are queried. An event already
+/// late for one of its windows must not reach that window, so it updates the still-open windows' own late state instead
+/// (rare). Only the partition's worker mutates the store, under the partition lock.
+/// </summary>
+internal sealed partial class WindowStore
 {
-    private static readonly SeriesKey OverflowKeyTemplate = new(SeriesKey.OverflowValue, SeriesKey.OverflowValue, SeriesKey.OverflowValue,
-        SeriesKey.OverflowValue, SeriesKey.OverflowValue, SeriesKey.OverflowValue, SeriesKey.OverflowValue);
-
+    private const int MaxFree = 100_000;
     private readonly WindowSpec[] _specs;
     private readonly StreamingConfig _config;
     private readonly EngineCounters _counters;
     private readonly DDSketch _mapper;
+    private readonly long _paneTicks;
+    private readonly Dictionary<long, Pane> _panes = [];
     private readonly Dictionary<(int Spec, long Start), OpenWindow> _windows = [];
-    private readonly OpenWindow?[] _recent;
     private readonly Stack<SeriesWindow> _free = new();
-    private const int MaxFree = 100_000;
+    private readonly Stack<Pane> _freePanes = new();
+    private Pane? _recentPane;
+    private long _arrivals;
 
     public WindowStore(WindowSpec[] specs, StreamingConfig config, EngineCounters counters)
     {
@@ -24,35 +32,54 @@ internal sealed class WindowStore
         _config = config;
         _counters = counters;
         _mapper = new DDSketch(config.SketchRelativeAccuracy, config.SketchMaxBuckets);
-        _recent = new OpenWindow?[specs.Length];
+        _paneTicks = WindowSpec.PaneTicksOf(specs);
     }
 
     public int OpenWindowCount => _windows.Count;
 
-    public IEnumerable<OpenWindow> Windows => _windows.Values;
+    /// <summary>Width of a pane (gcd of all window sizes and slides).</summary>
+    public long PaneTicks => _paneTicks;
 
     public void Apply(StreamEvent e, in HashedKey key, long horizonTicks, CustomAggregation[] aggregations)
     {
-        var metrics = e.Metrics;
-        Span<int> indices = metrics.Length <= 128 ? stackalloc int[metrics.Length] : new int[metrics.Length];
-        for (var i = 0; i < metrics.Length; i++)
+        var ticks = e.EpochTicks;
+        var paneStart = ticks - WindowSpec.Mod(ticks, _paneTicks);
+        var pane = _recentPane;
+        if (pane is null || pane.Start != paneStart)
         {
-            indices[i] = _mapper.IndexOf(metrics[i].Value);
+            pane = _panes.GetValueOrDefault(paneStart);
         }
 
-        var ticks = e.EpochTicks;
+        if (aggregations.Length > 0)
+        {
+            ApplyCustom(e, key, ticks, horizonTicks, aggregations); // before the cells: a new entry's Partial flag looks at earlier events
+        }
+
+        if (horizonTicks < (pane?.FirstEnd ?? FirstEnd(paneStart)))
+        {
+            pane ??= CreatePane(paneStart, horizonTicks);
+            _recentPane = pane;
+            AddMetrics(GetPaneSeries(pane, key), e, ticks);
+            return;
+        }
+
+        // Late for at least one window: only the windows still open (end > horizon) may count it.
         foreach (var spec in _specs)
         {
             for (var start = spec.LastStart(ticks); start > ticks - spec.SizeTicks; start -= spec.SlideTicks)
             {
-                if (start + spec.SizeTicks <= horizonTicks)
+                if (start + spec.SizeTicks > horizonTicks)
                 {
-                    continue; // already closed: the accept stage routed the event to the late sink for this window
-                }
+                    var window = GetWindow(spec, start);
+                    var extras = window.Extras ??= [];
+                    if (!extras.TryGetValue(key, out var series))
+                    {
+                        series = Rent(key);
+                        extras.Add(key, series);
+                    }
 
-                var window = GetWindow(spec, start);
-                var series = GetSeries(window, key);
-                Update(window, series, e, indices, ticks, aggregations);
+                    AddMetrics(series, e, ticks);
+                }
             }
         }
     }
@@ -60,196 +87,226 @@ internal sealed class WindowStore
     /// <summary>Closes every window whose end ≤ watermark, appending final results; returns the closed windows' ends.</summary>
     public void CloseUpTo(long watermarkTicks, CustomAggregation[] aggregations, List<WindowResult> results, List<long> closedEnds)
     {
-        List<(int, long)>? closing = null;
-        foreach (var (id, window) in _windows)
+        List<OpenWindow>? closing = null;
+        foreach (var window in _windows.Values)
         {
             if (window.End <= watermarkTicks)
             {
-                (closing ??= []).Add(id);
+                (closing ??= []).Add(window);
             }
         }
 
-        if (closing is null)
+        if (closing is not null)
         {
-            return;
-        }
-
-        closing.Sort((a, b) => (a.Item2 + _specs[a.Item1].SizeTicks).CompareTo(b.Item2 + _specs[b.Item1].SizeTicks));
-        foreach (var id in closing)
-        {
-            var window = _windows[id];
-            _windows.Remove(id);
-            if (_recent[id.Item1] == window)
+            closing.Sort((a, b) => a.End.CompareTo(b.End));
+            foreach (var window in closing)
             {
-                _recent[id.Item1] = null;
-            }
-
-            foreach (var series in window.Series.Values)
-            {
-                results.Add(BuildResult(window, series, isFinal: true, null, aggregations));
-                if (_free.Count < MaxFree)
+                BuildResults(window, isFinal: true, null, aggregations, results);
+                _windows.Remove((window.Spec.Index, window.Start));
+                if (window.Extras is { } extras)
                 {
-                    _free.Push(series); // results are copies: the series' cells and sketches can be reused
+                    foreach (var series in extras.Values)
+                    {
+                        Return(series);
+                    }
                 }
-            }
 
-            closedEnds.Add(window.End);
+                closedEnds.Add(window.End);
+            }
         }
+
+        RetirePanes(watermarkTicks);
     }
 
     public void Snapshot(WindowQuery? query, CustomAggregation[] aggregations, List<WindowResult> results)
     {
         foreach (var window in _windows.Values)
         {
-            if (query?.EndsAfter is { } after && ToTime(window.End) <= after)
+            if ((query?.EndsAfter is { } after && ToTime(window.End) <= after) || (query?.WindowSize is { } size && size != window.Spec.Size))
             {
                 continue;
             }
 
-            foreach (var series in window.Series.Values)
-            {
-                if (query is null || query.Matches(window.Spec.Size, series.Key.Key))
-                {
-                    results.Add(BuildResult(window, series, isFinal: false, query, aggregations));
-                }
-            }
+            BuildResults(window, isFinal: false, query, aggregations, results);
         }
     }
-
-    public static WindowResult BuildResult(OpenWindow window, SeriesWindow series, bool isFinal, WindowQuery? query, CustomAggregation[] aggregations)
-    {
-        var metrics = new List<MetricAggregate>(series.MetricCount);
-        for (var i = 0; i < series.MetricCount; i++)
-        {
-            var name = series.Names[i];
-            if (query is null || query.WantsMetric(name))
-            {
-                metrics.Add(series.CellAt(i).ToResult(name));
-            }
-        }
-
-        metrics.Sort((a, b) => string.CompareOrdinal(a.Metric, b.Metric));
-        var custom = new List<CustomAggregateValue>();
-        if (series.Custom is not null)
-        {
-            var seconds = window.Spec.Size.TotalSeconds;
-            foreach (var entry in series.Custom)
-            {
-                if (Array.IndexOf(aggregations, entry.Aggregation) >= 0)
-                {
-                    custom.Add(new(entry.Aggregation.Name, entry.Aggregation.Config.Type, entry.State.Value(seconds), entry.Partial));
-                }
-            }
-
-            custom.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        }
-
-        return new WindowResult(ToTime(window.Start), ToTime(window.End), window.Spec.Size, window.Spec.Slide, series.Key.Key, isFinal,
-            series.EventCount, metrics, custom);
-    }
-
-    /// <summary>Adds a restored window series (checkpoint load).</summary>
-    public void Restore(WindowSpec spec, long start, SeriesWindow series) => GetWindow(spec, start).Series[series.Key] = series;
 
     internal static DateTimeOffset ToTime(long epochTicks) => new(DateTimeOffset.UnixEpoch.UtcTicks + epochTicks, TimeSpan.Zero);
 
-    private OpenWindow GetWindow(WindowSpec spec, long start)
+    private static void AddMetrics(SeriesWindow series, StreamEvent e, long ticks, DDSketch mapper, StreamingConfig config)
     {
-        var recent = _recent[spec.Index];
-        if (recent is not null && recent.Start == start)
+        var metrics = e.Metrics;
+        for (var i = 0; i < metrics.Length; i++)
         {
-            return recent;
+            var metric = metrics[i];
+            series.Cell(metric.Name, i, config.SketchRelativeAccuracy, config.SketchMaxBuckets).Add(metric.Value, mapper.IndexOf(metric.Value), ticks);
         }
 
+        series.EventCount++;
+    }
+
+    private void AddMetrics(SeriesWindow series, StreamEvent e, long ticks) => AddMetrics(series, e, ticks, _mapper, _config);
+
+    private long FirstEnd(long paneStart)
+    {
+        var end = long.MaxValue;
+        foreach (var spec in _specs)
+        {
+            end = Math.Min(end, spec.FirstEnd(paneStart));
+        }
+
+        return end;
+    }
+
+    private long LastEnd(long paneStart)
+    {
+        var end = long.MinValue;
+        foreach (var spec in _specs)
+        {
+            end = Math.Max(end, spec.LastStart(paneStart) + spec.SizeTicks);
+        }
+
+        return end;
+    }
+
+    /// <summary>A pane and every window containing it that is still open at <paramref name="horizonTicks"/>.</summary>
+    private Pane CreatePane(long paneStart, long horizonTicks)
+    {
+        var pane = _freePanes.TryPop(out var reused) ? reused : new Pane();
+        pane.Reset(paneStart, FirstEnd(paneStart), LastEnd(paneStart));
+        _panes.Add(paneStart, pane);
+        foreach (var spec in _specs)
+        {
+            for (var start = spec.LastStart(paneStart); start + spec.SizeTicks > paneStart; start -= spec.SlideTicks)
+            {
+                if (start + spec.SizeTicks > horizonTicks)
+                {
+                    GetWindow(spec, start);
+                }
+            }
+        }
+
+        return pane;
+    }
+
+    private void RetirePanes(long watermarkTicks)
+    {
+        List<Pane>? retired = null;
+        foreach (var pane in _panes.Values)
+        {
+            if (pane.LastEnd <= watermarkTicks)
+            {
+                (retired ??= []).Add(pane);
+            }
+        }
+
+        if (retired is null)
+        {
+            return;
+        }
+
+        foreach (var pane in retired)
+        {
+            _panes.Remove(pane.Start);
+            foreach (var series in pane.Series.Values)
+            {
+                Return(series);
+            }
+
+            pane.Series.Clear();
+            if (ReferenceEquals(_recentPane, pane))
+            {
+                _recentPane = null;
+            }
+
+            if (_freePanes.Count < 64)
+            {
+                _freePanes.Push(pane);
+            }
+        }
+    }
+
+    private OpenWindow GetWindow(WindowSpec spec, long start)
+    {
         if (!_windows.TryGetValue((spec.Index, start), out var window))
         {
             window = new OpenWindow(spec, start);
             _windows.Add((spec.Index, start), window);
         }
 
-        _recent[spec.Index] = window;
         return window;
     }
 
-    private SeriesWindow GetSeries(OpenWindow window, in HashedKey key)
+    private SeriesWindow GetPaneSeries(Pane pane, in HashedKey key)
     {
-        if (window.Series.TryGetValue(key, out var series))
+        if (pane.Series.TryGetValue(key, out var series))
         {
             return series;
         }
 
         var useKey = key;
-        if (window.Series.Count >= _config.MaxSeriesPerWindow)
+        if (pane.Series.Count >= _config.MaxSeriesPerWindow)
         {
             _counters.Increment(ref _counters.SeriesOverflow);
-            var overflow = OverflowKeyTemplate with { EventType = key.Key.EventType };
-            useKey = new HashedKey(overflow, SeriesKeyBuilder.HashOf(overflow));
-            if (window.Series.TryGetValue(useKey, out series))
+            useKey = OverflowKey(key.Key.EventType);
+            if (pane.Series.TryGetValue(useKey, out series))
             {
                 return series;
             }
         }
 
-        if (_free.TryPop(out series))
-        {
-            series.Recycle(useKey);
-        }
-        else
-        {
-            series = new SeriesWindow(useKey);
-        }
-
-        window.Series.Add(useKey, series);
+        series = Rent(useKey);
+        pane.Series.Add(useKey, series);
         return series;
     }
 
-    private void Update(OpenWindow window, SeriesWindow series, StreamEvent e, ReadOnlySpan<int> indices, long ticks, CustomAggregation[] aggregations)
+    private SeriesWindow Rent(in HashedKey key)
     {
-        var metrics = e.Metrics;
-        for (var i = 0; i < metrics.Length; i++)
+        if (_free.TryPop(out var series))
         {
-            var metric = metrics[i];
-            series.Cell(metric.Name, i, _config.SketchRelativeAccuracy, _config.SketchMaxBuckets).Add(metric.Value, indices[i], ticks);
+            series.Recycle(key);
+        }
+        else
+        {
+            series = new SeriesWindow(key);
         }
 
-        foreach (var aggregation in aggregations)
-        {
-            if (aggregation.AppliesTo(window.Spec.SizeTicks, e.EventType))
-            {
-                AddCustom(window, series, aggregation, e);
-            }
-        }
-
-        series.EventCount++;
+        series.FirstArrival = _arrivals++;
+        return series;
     }
 
-    private void AddCustom(OpenWindow window, SeriesWindow series, CustomAggregation aggregation, StreamEvent e)
+    private void Return(SeriesWindow series)
     {
-        var entries = series.Custom ??= [];
-        foreach (var entry in entries)
+        if (_free.Count < MaxFree)
         {
-            if (ReferenceEquals(entry.Aggregation, aggregation))
-            {
-                entry.State.Add(e);
-                return;
-            }
+            _free.Push(series); // results are copies: the series' cells and sketches can be reused
         }
-
-        var tracked = window.CustomSeries.GetValueOrDefault(aggregation);
-        if (tracked >= aggregation.Config.BufferSize)
-        {
-            _counters.Increment(ref _counters.CustomAggregationOverflow);
-            return;
-        }
-
-        window.CustomSeries[aggregation] = tracked + 1;
-        var created = new CustomEntry(aggregation, aggregation.NewState(), Partial: series.EventCount > 0);
-        entries.Add(created);
-        created.State.Add(e);
     }
 }
 
-/// <summary>One open window of one spec in one partition.</summary>
+/// <summary>One pane (the gcd of the window sizes and slides) of one partition: the series seen in it.</summary>
+internal sealed class Pane
+{
+    public long Start { get; private set; }
+
+    /// <summary>End of the first window containing the pane to close: events later than that are late.</summary>
+    public long FirstEnd { get; private set; }
+
+    /// <summary>End of the last window containing the pane: the pane is dropped when the watermark passes it.</summary>
+    public long LastEnd { get; private set; }
+
+    public Dictionary<HashedKey, SeriesWindow> Series { get; } = [];
+
+    public void Reset(long start, long firstEnd, long lastEnd)
+    {
+        Start = start;
+        FirstEnd = firstEnd;
+        LastEnd = lastEnd;
+    }
+}
+
+/// <summary>One open window of one spec in one partition: the panes it spans hold its on-time events; here only what
+/// is the window's own (events late for a smaller window, custom aggregation states).</summary>
 internal sealed class OpenWindow(WindowSpec spec, long start)
 {
     public WindowSpec Spec { get; } = spec;
@@ -258,7 +315,11 @@ internal sealed class OpenWindow(WindowSpec spec, long start)
 
     public long End => Start + Spec.SizeTicks;
 
-    public Dictionary<HashedKey, SeriesWindow> Series { get; } = [];
+    /// <summary>Events accepted when another window containing them had already closed (so not in the panes).</summary>
+    public Dictionary<HashedKey, SeriesWindow>? Extras { get; set; }
+
+    /// <summary>Custom aggregation states per series.</summary>
+    public Dictionary<HashedKey, List<CustomEntry>>? Custom { get; set; }
 
     public Dictionary<CustomAggregation, int> CustomSeries { get; } = [];
 }
