@@ -50,12 +50,11 @@ public static class DwcpServer
         services.AddSingleton<Dwcp.Cost.Currency.IExchangeRateSource>(_ => new Dwcp.Cost.Currency.ExchangeRateStore(options.DataDir));
         services.AddSingleton(sp => new CostQueryService(sp.GetRequiredService<ICostStore>(), options.Query, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Dwcp.Cost.Currency.IExchangeRateSource>()));
         services.AddSingleton<ICallerScope>(new ConfiguredCallerScope(options.Scope));
-        if (options.ClickHouse is null)
-        {
-            // Closed windows become rollup rows in the DuckDB file (stream_rollups); the store opens after the cost store.
-            services.AddSingleton<IRollupStore>(sp => { _ = sp.GetRequiredService<ICostStore>(); return DuckDbRollupStore.Open(options.DataDir, sp.GetRequiredService<TimeProvider>()); });
-            services.AddSingleton<Dwcp.Streaming.IWindowSink>(sp => new RollupWindowSink(sp.GetRequiredService<IRollupStore>()));
-        }
+        // Closed windows become rollup rows (stream_rollups) in the configured store's backend; they open after the cost store.
+        services.AddSingleton<IRollupStore>(sp => sp.GetRequiredService<ICostStore>() is Dwcp.Storage.ClickHouse.ClickHouseCostStore clickHouse
+            ? Dwcp.Storage.ClickHouse.ClickHouseRollupStore.Open(clickHouse, sp.GetRequiredService<TimeProvider>())
+            : DuckDbRollupStore.Open(options.DataDir, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Dwcp.Streaming.IWindowSink>(sp => new RollupWindowSink(sp.GetRequiredService<IRollupStore>()));
 
         services.AddSingleton<RealtimeEngineHost>();
         services.AddHostedService(sp => sp.GetRequiredService<RealtimeEngineHost>());

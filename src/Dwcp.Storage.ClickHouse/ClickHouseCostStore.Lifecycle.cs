@@ -39,6 +39,7 @@ public sealed partial class ClickHouseCostStore
 
         await CheckTopologyAsync(cancellationToken).ConfigureAwait(false);
         _schemaVersion = await MigrateAsync(cancellationToken).ConfigureAwait(false);
+        await ClickHouseRollupSchema.EnsureAsync(Coordinator, _shards, Topology, cancellationToken).ConfigureAwait(false);
         await RecoverAsync(cancellationToken).ConfigureAwait(false);
         await PurgeReplacedAsync(cancellationToken).ConfigureAwait(false);
     }
