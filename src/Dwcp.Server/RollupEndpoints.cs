@@ -2,6 +2,7 @@ using System.Globalization;
 using Dwcp.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Dwcp.Server;
 
@@ -12,10 +13,7 @@ internal static class RollupEndpoints
 
     private static async Task<IResult> QueryAsync(HttpContext http, IServiceProvider services, CancellationToken ct)
     {
-        if (services.GetService(typeof(IRollupStore)) is not IRollupStore store)
-        {
-            return Results.Json(new ApiError("NOT_AVAILABLE", "Rollups are stored in the embedded DuckDB store only; this server uses another store."), statusCode: StatusCodes.Status501NotImplemented);
-        }
+        var store = services.GetRequiredService<IRollupStore>(); // registered for either backend
 
         var q = http.Request.Query;
         RollupQuery query;
