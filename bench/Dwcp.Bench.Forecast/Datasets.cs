@@ -5,8 +5,12 @@ namespace Dwcp.Bench.Forecast;
 /// <summary>One evaluation case: history, held-out future, seasonal periods for the models and the MASE lag.</summary>
 internal sealed record EvalCase(string Id, double[] Train, double[] Test, int[] Periods, int MaseLag);
 
-/// <summary>An evaluation data set.</summary>
-internal sealed record EvalSet(string Name, string Description, int Horizon, IReadOnlyList<EvalCase> Cases);
+/// <summary>
+/// An evaluation data set. <paramref name="GbmTrain"/>: the series the global model trains on when the cases are
+/// overlapping windows of one series (a later case's history contains an earlier case's test window), else null
+/// (train on every case's history).
+/// </summary>
+internal sealed record EvalSet(string Name, string Description, int Horizon, IReadOnlyList<EvalCase> Cases, IReadOnlyList<double[]>? GbmTrain = null);
 
 /// <summary>The data sets of the harness: NYC taxi (real) and seeded synthetic hourly and weekly series.</summary>
 internal static class Datasets
@@ -44,7 +48,8 @@ internal static class Datasets
             cases.Add(new EvalCase($"taxi@{end}", y[Math.Max(0, end - history)..end], y[end..(end + h)], [48, 336], 48));
         }
 
-        return new EvalSet("nyc_taxi", $"NAB nyc_taxi (30-min), {origins} daily origins over the last {origins} days, 6 weeks of history each, h=48, periods 48/336", h, cases);
+        // The global model trains on the first case's history only: it ends before every test window.
+        return new EvalSet("nyc_taxi", $"NAB nyc_taxi (30-min), {origins} daily origins over the last {origins} days, 6 weeks of history each, h=48, periods 48/336; gbm trained on the history before the first origin", h, cases, [cases[0].Train]);
     }
 
     /// <summary>Hourly series with daily and weekly seasonality, exponential trend and AR(1) multiplicative noise.</summary>

@@ -16,26 +16,31 @@ internal static class Eval
     public static List<MethodScore> Run(EvalSet set, IReadOnlyList<string> methods, int threads, TextWriter log)
     {
         var scores = new List<MethodScore>();
-        GlobalGbm? gbm = null;
-        double gbmTrainSeconds = 0;
-        if (methods.Any(m => m.Contains("gbm", StringComparison.Ordinal)))
+        // "gbm" methods use the default (direct) global model; "…gbm-rec" the recursive one, kept for comparison.
+        var gbms = new Dictionary<GbmStrategy, (GlobalGbm Model, double Seconds)>();
+        foreach (var strategy in new[] { GbmStrategy.Direct, GbmStrategy.Recursive })
         {
-            var sw = Stopwatch.StartNew();
-            var periods = set.Cases[0].Periods;
-            gbm = GlobalGbm.Train([.. set.Cases.Select(c => c.Train)], set.Horizon, periods, holdOut: new AutoForecasterOptions().BacktestOrigins * set.Horizon);
-            gbmTrainSeconds = sw.Elapsed.TotalSeconds;
-            log.WriteLine($"  gbm trained in {gbmTrainSeconds:F1}s");
+            if (methods.Any(m => m.Contains("gbm", StringComparison.Ordinal) && StrategyOf(m) == strategy))
+            {
+                var sw = Stopwatch.StartNew();
+                var periods = set.Cases[0].Periods;
+                var model = GlobalGbm.Train(set.GbmTrain ?? [.. set.Cases.Select(c => c.Train)], set.Horizon, periods, holdOut: new AutoForecasterOptions().BacktestOrigins * set.Horizon, strategy: strategy);
+                gbms[strategy] = (model, sw.Elapsed.TotalSeconds);
+                log.WriteLine($"  gbm ({strategy}) trained in {sw.Elapsed.TotalSeconds:F1}s");
+            }
         }
 
         foreach (var method in methods)
         {
             var sw = Stopwatch.StartNew();
             var results = new ForecastResult[set.Cases.Count];
+            var (gbm, gbmTrainSeconds) = gbms.TryGetValue(StrategyOf(method), out var g) ? g : (null, 0.0);
+            string name = method.EndsWith("-rec", StringComparison.Ordinal) ? method[..^4] : method;
             Parallel.For(0, set.Cases.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
             {
                 var c = set.Cases[i];
                 var req = new ForecastRequest { Values = c.Train, Horizon = set.Horizon, SeasonalPeriods = c.Periods, Levels = [80, 95] };
-                results[i] = Forecast(method, req, gbm);
+                results[i] = Forecast(name, req, gbm);
             });
             double secs = sw.Elapsed.TotalSeconds + (method.Contains("gbm", StringComparison.Ordinal) ? gbmTrainSeconds : 0);
             double smape = 0, mase = 0, msis = 0, c80 = 0, c95 = 0;
@@ -53,6 +58,10 @@ internal static class Eval
                 c80 += Metrics.Coverage(c.Test, i80.Lower, i80.Upper);
                 c95 += Metrics.Coverage(c.Test, i95.Lower, i95.Upper);
                 chosen[r.Model] = chosen.GetValueOrDefault(r.Model) + 1;
+                if (Environment.GetEnvironmentVariable("DWCP_BENCH_WORST") is { } worst && Metrics.Smape(c.Test, r.Mean) > double.Parse(worst, CultureInfo.InvariantCulture))
+                {
+                    log.WriteLine($"    worst {method} {c.Id} n={c.Train.Length} sMAPE {Metrics.Smape(c.Test, r.Mean):F1} last {c.Train[^1]:G4} fc {r.Mean[0]:G4}..{r.Mean[^1]:G4} test {c.Test[0]:G4}..{c.Test[^1]:G4} {r.Detail}");
+                }
             }
 
             int n = set.Cases.Count;
@@ -74,10 +83,14 @@ internal static class Eval
         return scores;
     }
 
+    private static GbmStrategy StrategyOf(string method) =>
+        method.EndsWith("gbm-rec", StringComparison.Ordinal) ? GbmStrategy.Recursive : GbmStrategy.Direct;
+
     public static ForecastResult Forecast(string method, ForecastRequest req, GlobalGbm? gbm) => method switch
     {
         "auto" => new AutoForecaster().Forecast(req),
         "auto+gbm" => new AutoForecaster().Forecast(req, gbm),
+        _ when method.StartsWith("auto-", StringComparison.Ordinal) && method.EndsWith("+gbm", StringComparison.Ordinal) => new AutoForecaster(Variant(method[..^4])).Forecast(req, gbm),
         "gbm" => new AutoForecaster(new AutoForecasterOptions { Models = [] }).Forecast(req, gbm),
         _ when method.StartsWith("auto-", StringComparison.Ordinal) => new AutoForecaster(Variant(method)).Forecast(req),
         "comb" => new AutoForecaster(new AutoForecasterOptions { Models = ["ets", "theta", "arima"] }).Forecast(req),
@@ -94,8 +107,12 @@ internal static class Eval
             {
                 _ when part.StartsWith("top", StringComparison.Ordinal) => o with { FixedMembers = int.Parse(part[3..], CultureInfo.InvariantCulture) },
                 "best" => o with { FixedMembers = 0 },
+                "med" => o with { Combination = CombinationRule.Median },
+                "eq" => o with { Combination = CombinationRule.Equal },
+                "m4" => o with { Models = [.. o.Models, "m4comb"] },
+                _ when part.StartsWith("x", StringComparison.Ordinal) => o with { MaxRelativeError = double.Parse(part[1..], CultureInfo.InvariantCulture) },
                 _ when part.StartsWith('k') => o with { BacktestOrigins = int.Parse(part[1..], CultureInfo.InvariantCulture) },
-                _ => throw new ArgumentException($"Unknown auto variant '{part}' in '{method}'; use topN, best or kN."),
+                _ => throw new ArgumentException($"Unknown auto variant '{part}' in '{method}'; use topN, best, kN, med, eq, m4 or xR."),
             };
         }
 

