@@ -151,6 +151,24 @@ public sealed class CostAnomalyTests
     }
 
     [Fact]
+    public void A_verdict_on_the_anomaly_itself_applies_whatever_deviation_is_measured_again()
+    {
+        var store = new AnomalyFeedbackStore();
+        var day = new DateTime(2024, 9, 27);
+        store.Add(new AnomalyFeedback("k", day, 60, FeedbackKind.Expected));
+        // Same series and day, re-measured at +400% (outside the 2x band) or even in the other direction: suppressed.
+        Assert.True(store.Assess("k", day, 400).Suppressed);
+        Assert.True(store.Assess("k", day, -10).Suppressed);
+        // The next day at +400% is a different anomaly: only ranked lower.
+        var next = store.Assess("k", day.AddDays(1), 400);
+        Assert.False(next.Suppressed);
+        Assert.Equal(AnomalyFeedbackStore.RankLowerFactor, next.ScoreMultiplier);
+        // A later "real" verdict on the same day wins.
+        store.Add(new AnomalyFeedback("k", day, 60, FeedbackKind.Real));
+        Assert.False(store.Assess("k", day, 60).Suppressed);
+    }
+
+    [Fact]
     public void Feedback_real_alone_never_suppresses()
     {
         var store = new AnomalyFeedbackStore();

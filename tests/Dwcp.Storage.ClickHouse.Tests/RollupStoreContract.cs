@@ -165,12 +165,19 @@ public abstract class RollupStoreContract : IAsyncLifetime
                     Assert.True(g.Count() == PerBatch, $"A read saw {g.Count()} of the {PerBatch} rows of {g.Key}.");
                 }
 
-                reads++;
+                Interlocked.Increment(ref reads);
             }
         });
 
         foreach (var batch in batches)
         {
+            // Let at least one read finish between appends, so reads interleave with writes however fast the store is.
+            var before = Volatile.Read(ref reads);
+            while (Volatile.Read(ref reads) == before && !reader.IsCompleted)
+            {
+                await Task.Delay(1);
+            }
+
             await Store.AppendAsync(batch);
         }
 

@@ -37,7 +37,8 @@ public sealed record FeedbackAssessment(bool Suppressed, double ScoreMultiplier,
 /// is on the same series key, within <see cref="Window"/> after it, in the same direction, and its |deviation %| is
 /// within a factor <see cref="MagnitudeRatio"/> of the stored one: then it is suppressed. Same series, window and
 /// direction but a different magnitude ranks it lower (score × <see cref="RankLowerFactor"/>). A <c>real</c> verdict
-/// never suppresses, and a later <c>real</c> verdict on the same series overrides earlier expected/planned ones.
+/// never suppresses, and a later <c>real</c> verdict on the same series overrides earlier expected/planned ones. A
+/// verdict on the same series and day (the anomaly itself) applies whatever the deviation measured now.
 /// </summary>
 public sealed class AnomalyFeedbackStore
 {
@@ -67,6 +68,14 @@ public sealed class AnomalyFeedbackStore
     /// <summary>How stored feedback affects an anomaly on <paramref name="seriesKey"/> at <paramref name="timestamp"/>.</summary>
     public FeedbackAssessment Assess(string seriesKey, DateTime timestamp, double deviationPercentage)
     {
+        // A verdict on this very anomaly (same series and day) decides it whatever its size: re-detection over another
+        // range can estimate a somewhat different expectation for the same day, and the user judged the day, not a figure.
+        var own = _items.LastOrDefault(f => f.SeriesKey == seriesKey && f.Timestamp == timestamp);
+        if (own is not null)
+        {
+            return own.Kind == FeedbackKind.Real ? new FeedbackAssessment(false, 1.0, own) : new FeedbackAssessment(true, 0.0, own);
+        }
+
         var candidates = _items
             .Where(f => f.SeriesKey == seriesKey && f.Timestamp <= timestamp && timestamp - f.Timestamp <= Window)
             .Where(f => Math.Sign(f.DeviationPercentage) == Math.Sign(deviationPercentage))
