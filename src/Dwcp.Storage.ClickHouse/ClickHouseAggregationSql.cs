@@ -36,13 +36,6 @@ internal static class ClickHouseAggregationSql
     /// <summary>True when the daily rollup holds every dimension the query groups or filters by.</summary>
     public static bool RollupCanAnswer(IEnumerable<CostGrouping> dimensions) => CostAggregation.RollupHas(dimensions);
 
-    /// <summary>True when <c>cost_summary_daily</c> holds every dimension the query groups or filters by.</summary>
-    public static bool SummaryCanAnswer(IEnumerable<CostGrouping> dimensions)
-    {
-        var list = dimensions.ToList();
-        return RollupCanAnswer(list) && list.All(d => d.Dimension != CostDimension.SubAccount);
-    }
-
     /// <summary>A sampling ratio in (0, 1] as a <c>SAMPLE</c> literal.</summary>
     public static string SampleLiteral(double ratio) => ratio > 0 && ratio <= 1
         ? ratio.ToString("0.0#################", CultureInfo.InvariantCulture)
@@ -67,19 +60,7 @@ internal static class ClickHouseAggregationSql
 
         if (source != AggregationSource.Raw)
         {
-            return grouping.Dimension switch
-            {
-                CostDimension.Provider => "provider",
-                CostDimension.BillingAccount => "billing_account_id",
-                CostDimension.SubAccount => "sub_account",
-                CostDimension.Service => "service",
-                CostDimension.ServiceCategory => "service_category",
-                CostDimension.Region => "region",
-                CostDimension.ChargeCategory => "charge_category",
-                CostDimension.PricingCategory => "pricing_category",
-                CostDimension.Currency => "currency",
-                _ => throw new StoreException($"The daily rollup has no {grouping} dimension; the query must read the raw rows."),
-            };
+            return RollupColumns.Of(grouping);
         }
 
         return grouping.Dimension switch

@@ -253,7 +253,7 @@ public sealed partial class ClickHouseCostStore : ICostStore
     {
         { Sample: not null } or { Percentiles: true } => AggregationSource.Raw,
         { Source: CostSource.Raw } => AggregationSource.Raw,
-        { Source: CostSource.Rollup } => ClickHouseAggregationSql.SummaryCanAnswer(spec.GroupBy.Concat(spec.Filters.Select(f => f.On))) ? AggregationSource.Summary : AggregationSource.Daily,
+        { Source: CostSource.Rollup } => CostAggregation.SummaryHas(spec.GroupBy.Concat(spec.Filters.Select(f => f.On))) ? AggregationSource.Summary : AggregationSource.Daily,
         _ => SourceFor(spec.GroupBy.Concat(spec.Filters.Select(f => f.On))),
     };
 
@@ -263,7 +263,7 @@ public sealed partial class ClickHouseCostStore : ICostStore
     internal AggregationSource SourceFor(IEnumerable<CostGrouping> dimensions)
     {
         var list = dimensions.ToList();
-        var rollup = ClickHouseAggregationSql.SummaryCanAnswer(list) ? AggregationSource.Summary : AggregationSource.Daily;
+        var rollup = CostAggregation.SummaryHas(list) ? AggregationSource.Summary : AggregationSource.Daily;
         return Routing switch
         {
             _ when SampleRatio is not null => AggregationSource.Raw,

@@ -79,6 +79,16 @@ public sealed record CostAggregation
     /// </summary>
     public bool RollupCanAnswer => Sample is null && !Percentiles && RollupHas(GroupBy.Concat(Filters.Select(f => f.On)));
 
+    /// <summary>
+    /// True when the dashboard's summary rollup (<c>cost_summary_daily</c>: the daily rollup without sub-account) holds
+    /// what this aggregation needs.
+    /// </summary>
+    public bool SummaryCanAnswer => RollupCanAnswer && SummaryHas(GroupBy.Concat(Filters.Select(f => f.On)));
+
+    /// <summary>True when the summary rollup has every one of these dimensions (the daily rollup's but sub-account).</summary>
+    public static bool SummaryHas(IEnumerable<CostGrouping> dimensions) =>
+        dimensions.All(d => d.Dimension is not (CostDimension.Resource or CostDimension.Tag or CostDimension.SubAccount));
+
     /// <summary>True when the daily rollup has every one of these dimensions (all but resource and tags).</summary>
     public static bool RollupHas(IEnumerable<CostGrouping> dimensions) =>
         dimensions.All(d => d.Dimension is not (CostDimension.Resource or CostDimension.Tag));

@@ -25,7 +25,7 @@ internal sealed class DuckDbAggregationSql(bool rollup = false, bool summary = f
     public string RollupWith => Summary ? DuckDbDailyRollup.SummaryWith : DuckDbDailyRollup.With;
 
     /// <summary>The SQL expression of a dimension over <c>visible_cost_rows</c> (or the rollup).</summary>
-    public string Dimension(CostGrouping grouping) => rollup ? DuckDbDailyRollup.Column(grouping) : grouping.Dimension switch
+    public string Dimension(CostGrouping grouping) => rollup ? RollupColumns.Of(grouping) : grouping.Dimension switch
     {
         CostDimension.Provider => "\"ProviderName\"",
         CostDimension.BillingAccount => "\"BillingAccountId\"",

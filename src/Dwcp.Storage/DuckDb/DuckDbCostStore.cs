@@ -169,7 +169,7 @@ public sealed class DuckDbCostStore : ICostStore
         _daily.Refresh(Connect);
         var fine = new DuckDbAggregationSql(rollup: true);
         var fineText = build(fine);
-        if (!DuckDbDailyRollup.SummaryCanAnswer(spec))
+        if (!spec.SummaryCanAnswer)
         {
             return Run(fineText, fine.Parameters, cancellationToken, map);
         }

@@ -74,8 +74,11 @@ internal sealed class DuckDbDailyRollup
     /// </summary>
     public const string SummaryWith = "WITH cost_daily_visible AS (SELECT * FROM cost_summary_daily)";
 
+    /// <summary>The condition that <c>cost_summary_daily</c> was built from the versions visible now.</summary>
+    private const string FreshCondition = "coalesce((SELECT fingerprint FROM cost_summary_state), '') = " + Fingerprint;
+
     /// <summary>True when <c>cost_summary_daily</c> was built from the versions visible now.</summary>
-    public const string Fresh = "SELECT coalesce((SELECT fingerprint FROM cost_summary_state), '') = " + Fingerprint;
+    public const string Fresh = "SELECT " + FreshCondition;
 
     /// <summary>Migration 3: the rollup tables (created lazily before it, hence IF NOT EXISTS).</summary>
     public static string Version3() => $"""
@@ -90,25 +93,6 @@ internal sealed class DuckDbDailyRollup
           qty {DuckDbSchema.DecimalType}, qty_count BIGINT NOT NULL, row_count BIGINT NOT NULL);
         CREATE TABLE cost_summary_state (fingerprint VARCHAR NOT NULL);
         """;
-
-    /// <summary>The rollup column of a dimension.</summary>
-    public static string Column(CostGrouping grouping) => grouping.Dimension switch
-    {
-        CostDimension.Provider => "provider",
-        CostDimension.BillingAccount => "billing_account_id",
-        CostDimension.SubAccount => "sub_account",
-        CostDimension.Service => "service",
-        CostDimension.ServiceCategory => "service_category",
-        CostDimension.Region => "region",
-        CostDimension.ChargeCategory => "charge_category",
-        CostDimension.PricingCategory => "pricing_category",
-        CostDimension.Currency => "currency",
-        _ => throw new StoreException($"The daily rollup has no {grouping} dimension; the query must read the raw rows."),
-    };
-
-    /// <summary>True when <c>cost_summary_daily</c> has every dimension the aggregation groups or filters by (no sub-account).</summary>
-    public static bool SummaryCanAnswer(CostAggregation spec) =>
-        spec.RollupCanAnswer && spec.GroupBy.Concat(spec.Filters.Select(f => f.On)).All(d => d.Dimension != CostDimension.SubAccount);
 
     /// <summary>Totals per currency over the rollup (currency, billed, effective, list, rows).</summary>
     public static string Totals(DuckDbAggregationSql sql, DateOnly from, DateOnly to, IReadOnlyList<CostFilter> filters) =>
@@ -129,7 +113,7 @@ internal sealed class DuckDbDailyRollup
             bool unbuilt, stale;
             using (var cmd = c.CreateCommand())
             {
-                cmd.CommandText = $"SELECT EXISTS ({missing}), NOT ({Fresh[7..]})";
+                cmd.CommandText = $"SELECT EXISTS ({missing}), NOT ({FreshCondition})";
                 using var r = cmd.ExecuteReader();
                 r.Read();
                 unbuilt = r.GetBoolean(0);
