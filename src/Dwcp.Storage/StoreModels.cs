@@ -70,20 +70,30 @@ public sealed record CostAggregation
     /// <summary>Also compute <see cref="CostLine.Percentiles"/> of per-row <see cref="RankBy"/> cost (raw rows only).</summary>
     public bool Percentiles { get; init; }
 
-    /// <summary>Which data to read: null lets the store choose (the rollup when <see cref="RollupCanAnswer"/>).</summary>
+    /// <summary>Which data to read: null lets the store choose (a rollup when <see cref="RollupCanAnswer"/>).</summary>
     public CostSource? Source { get; init; }
 
     /// <summary>
-    /// True when the daily rollup holds what this aggregation needs: no resource or tag dimension (grouped or filtered),
-    /// no sample and no percentiles.
+    /// True when a rollup holds what this aggregation needs (no sample, no percentiles): the daily rollup when no
+    /// resource or tag dimension is grouped or filtered, or the tag rollup (see <see cref="TagRollupKey"/>).
     /// </summary>
-    public bool RollupCanAnswer => Sample is null && !Percentiles && RollupHas(GroupBy.Concat(Filters.Select(f => f.On)));
+    public bool RollupCanAnswer => Sample is null && !Percentiles && (RollupHas(Dimensions) || TagRollupKeyOf(Dimensions) is not null);
 
     /// <summary>
     /// True when the dashboard's summary rollup (<c>cost_summary_daily</c>: the daily rollup without sub-account) holds
     /// what this aggregation needs.
     /// </summary>
-    public bool SummaryCanAnswer => RollupCanAnswer && SummaryHas(GroupBy.Concat(Filters.Select(f => f.On)));
+    public bool SummaryCanAnswer => RollupCanAnswer && SummaryHas(Dimensions);
+
+    /// <summary>
+    /// The tag key when the tag rollup (<c>cost_tag_daily</c>) answers this aggregation: no sample or percentiles, every
+    /// tag grouping and tag filter on this one key, and otherwise only summary dimensions (no resource, no sub-account).
+    /// Null when it cannot, or when no tag is involved.
+    /// </summary>
+    public string? TagRollupKey => Sample is null && !Percentiles ? TagRollupKeyOf(Dimensions) : null;
+
+    /// <summary>Every dimension grouped or filtered by.</summary>
+    public IEnumerable<CostGrouping> Dimensions => GroupBy.Concat(Filters.Select(f => f.On));
 
     /// <summary>True when the summary rollup has every one of these dimensions (the daily rollup's but sub-account).</summary>
     public static bool SummaryHas(IEnumerable<CostGrouping> dimensions) =>
@@ -92,4 +102,28 @@ public sealed record CostAggregation
     /// <summary>True when the daily rollup has every one of these dimensions (all but resource and tags).</summary>
     public static bool RollupHas(IEnumerable<CostGrouping> dimensions) =>
         dimensions.All(d => d.Dimension is not (CostDimension.Resource or CostDimension.Tag));
+
+    /// <summary>
+    /// The one tag key of these dimensions when the tag rollup has them all (tags of that key plus summary dimensions);
+    /// null when there is no tag, tags of two keys, or a resource or sub-account dimension.
+    /// </summary>
+    public static string? TagRollupKeyOf(IEnumerable<CostGrouping> dimensions)
+    {
+        string? key = null;
+        foreach (var d in dimensions)
+        {
+            switch (d.Dimension)
+            {
+                case CostDimension.Resource or CostDimension.SubAccount:
+                    return null;
+                case CostDimension.Tag when d.TagKey is null || (key is not null && !string.Equals(key, d.TagKey, StringComparison.Ordinal)):
+                    return null;
+                case CostDimension.Tag:
+                    key = d.TagKey;
+                    break;
+            }
+        }
+
+        return key;
+    }
 }

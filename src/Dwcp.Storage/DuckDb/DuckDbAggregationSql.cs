@@ -7,9 +7,9 @@ namespace Dwcp.Storage.DuckDb;
 /// <summary>
 /// Builds parameterised DuckDB SQL for a <see cref="CostAggregation"/>. Values are always parameters. Over the raw rows
 /// (<c>visible_cost_rows</c>) by default, or over the daily rollup (see <see cref="DuckDbDailyRollup"/>) when built with
-/// <c>rollup: true</c>.
+/// <c>rollup: true</c>, or over the tag rollup (see <see cref="DuckDbTagRollup"/>) when also given a tag key.
 /// </summary>
-internal sealed class DuckDbAggregationSql(bool rollup = false, bool summary = false)
+internal sealed class DuckDbAggregationSql(bool rollup = false, bool summary = false, string? tagKey = null)
 {
     private readonly List<DuckDBParameter> _parameters = [];
 
@@ -21,11 +21,13 @@ internal sealed class DuckDbAggregationSql(bool rollup = false, bool summary = f
     /// <summary>True when this SQL reads <c>cost_summary_daily</c> (valid only where <see cref="DuckDbDailyRollup.Fresh"/> holds).</summary>
     public bool Summary => rollup && summary;
 
-    /// <summary>The CTE defining <c>cost_daily_visible</c> for this SQL's rollup level.</summary>
-    public string RollupWith => Summary ? DuckDbDailyRollup.SummaryWith : DuckDbDailyRollup.With;
+    /// <summary>The CTE defining <c>cost_daily_visible</c> for this SQL's rollup level, over the range of the query.</summary>
+    public string RollupWith(DateOnly from, DateOnly to) => tagKey is not null
+        ? DuckDbTagRollup.With(Param(tagKey), Param(from), Param(to), Summary)
+        : Summary ? DuckDbDailyRollup.SummaryWith : DuckDbDailyRollup.With;
 
     /// <summary>The SQL expression of a dimension over <c>visible_cost_rows</c> (or the rollup).</summary>
-    public string Dimension(CostGrouping grouping) => rollup ? RollupColumns.Of(grouping) : grouping.Dimension switch
+    public string Dimension(CostGrouping grouping) => rollup ? RollupDimension(grouping) : grouping.Dimension switch
     {
         CostDimension.Provider => "\"ProviderName\"",
         CostDimension.BillingAccount => "\"BillingAccountId\"",
@@ -40,6 +42,8 @@ internal sealed class DuckDbAggregationSql(bool rollup = false, bool summary = f
         CostDimension.Tag => $"list_extract(tag_values, list_position(tag_keys, {Param(grouping.TagKey ?? throw new StoreException("A tag grouping needs a tag key."))}))",
         _ => throw new StoreException($"Unknown dimension {grouping.Dimension}."),
     };
+
+    private static string RollupDimension(CostGrouping grouping) => grouping.Dimension == CostDimension.Tag ? "tag_value" : RollupColumns.Of(grouping);
 
     /// <summary>Adds a parameter and returns its <c>$name</c> reference.</summary>
     public string Param(object? value)
@@ -101,12 +105,12 @@ internal sealed class DuckDbAggregationSql(bool rollup = false, bool summary = f
         var n = spec.GroupBy.Count;
         var keys = Enumerable.Range(0, n).Select(i => "k" + i).ToArray();
         var sb = new StringBuilder();
-        if (rollup && !spec.RollupCanAnswer)
+        if (rollup && (tagKey is null ? !spec.RollupCanAnswer || spec.TagRollupKey is not null : spec.TagRollupKey != tagKey))
         {
-            throw new StoreException("The daily rollup cannot answer this aggregation (resource or tag dimension, sample or percentiles); read the raw rows.");
+            throw new StoreException("The rollup cannot answer this aggregation (resource dimension, tags of two keys, sample or percentiles); read the raw rows.");
         }
 
-        sb.Append(rollup ? RollupWith + ", base AS (SELECT " : "WITH base AS (SELECT ").Append(Period(spec.Grain, rollup ? "day" : "charge_date")).Append(" AS period");
+        sb.Append(rollup ? RollupWith(spec.From, spec.To) + ", base AS (SELECT " : "WITH base AS (SELECT ").Append(Period(spec.Grain, rollup ? "day" : "charge_date")).Append(" AS period");
         for (var i = 0; i < n; i++)
         {
             sb.Append(", ").Append(Dimension(spec.GroupBy[i])).Append(" AS ").Append(keys[i]);

@@ -22,6 +22,7 @@ public sealed class DuckDbCostStore : ICostStore
     private readonly string _location;
     private int _schemaVersion;
     private readonly DuckDbDailyRollup _daily = new();
+    private readonly DuckDbTagRollup _tags = new();
 
     private DuckDbCostStore(DuckDBConnection root, string location, TimeProvider time, DuckDbStoreOptions options)
     {
@@ -153,9 +154,10 @@ public sealed class DuckDbCostStore : ICostStore
     internal void ReleaseWriter() => _writer.Release();
 
     /// <summary>
-    /// Runs an aggregation over the right data: the raw rows, or the daily rollup when the spec asks for it or lets the
-    /// store choose and the rollup can answer. Over the rollup it reads <c>cost_summary_daily</c> when that can answer and
-    /// was built from the versions visible in the query's own snapshot, and <c>cost_daily</c> otherwise.
+    /// Runs an aggregation over the right data: the raw rows, or a rollup when the spec asks for it or lets the store
+    /// choose and a rollup can answer (the tag rollup for a query on one tag key, the daily rollup otherwise). Over a
+    /// rollup it reads the visible-only summaries when they can answer and were built from the versions visible in the
+    /// query's own snapshot, and the per-load rollups otherwise.
     /// </summary>
     private List<T> Query<T>(CostAggregation spec, Func<DuckDbAggregationSql, string> build, CancellationToken cancellationToken, Func<System.Data.Common.DbDataReader, T> map)
     {
@@ -167,18 +169,24 @@ public sealed class DuckDbCostStore : ICostStore
         }
 
         _daily.Refresh(Connect);
-        var fine = new DuckDbAggregationSql(rollup: true);
+        var tagKey = spec.TagRollupKey;
+        if (tagKey is not null)
+        {
+            _tags.Refresh(Connect);
+        }
+
+        var fine = new DuckDbAggregationSql(rollup: true, tagKey: tagKey);
         var fineText = build(fine);
-        if (!spec.SummaryCanAnswer)
+        if (tagKey is null && !spec.SummaryCanAnswer)
         {
             return Run(fineText, fine.Parameters, cancellationToken, map);
         }
 
-        var summary = new DuckDbAggregationSql(rollup: true, summary: true);
+        var summary = new DuckDbAggregationSql(rollup: true, summary: true, tagKey: tagKey);
         var summaryText = build(summary);
         using var c = Connect();
         using var tx = c.BeginTransaction();
-        var fresh = DuckDbSchema.Scalar(c, DuckDbDailyRollup.Fresh) is true;
+        var fresh = DuckDbSchema.Scalar(c, tagKey is null ? DuckDbDailyRollup.Fresh : DuckDbTagRollup.Fresh) is true;
         var result = fresh
             ? RunOn(c, summaryText, summary.Parameters, cancellationToken, map)
             : RunOn(c, fineText, fine.Parameters, cancellationToken, map);

@@ -30,7 +30,7 @@ namespace Dwcp.Storage.DuckDb;
 internal sealed class DuckDbDailyRollup
 {
     /// <summary>Rollup columns: (column, expression over cost_rows).</summary>
-    private static readonly (string Column, string Source)[] Dimensions =
+    internal static readonly (string Column, string Source)[] Dimensions =
     [
         ("provider", "\"ProviderName\""),
         ("sub_account", "\"SubAccountId\""),
@@ -54,20 +54,23 @@ internal sealed class DuckDbDailyRollup
     /// publish or restatement changes it (up to a 64-bit hash collision, which would need two different version sets
     /// with the same count and hash sum).
     /// </summary>
-    private const string Fingerprint =
+    internal const string Fingerprint =
         "(SELECT CAST(count(*) AS VARCHAR) || ':' || CAST(coalesce(sum(hash(load_id, billing_account_id, billing_period_start)), 0) AS VARCHAR) FROM partition_versions)";
 
     private readonly Lock _gate = new();
+
+    /// <summary>The body of <see cref="With"/>: the fine rollup of the visible versions, built or rolled up on the fly.</summary>
+    internal static readonly string VisibleBody =
+        "SELECT d.* FROM cost_daily d JOIN partition_versions p ON d.load_id = p.load_id " +
+        "AND d.billing_account_id = p.billing_account_id AND d.billing_period_start = p.billing_period_start UNION ALL " +
+        Aggregate + " FROM cost_rows r JOIN (SELECT * FROM partition_versions WHERE load_id NOT IN (SELECT load_id FROM cost_daily_loads)) u " +
+        "ON r.load_id = u.load_id AND r.\"BillingAccountId\" = u.billing_account_id AND r.\"BillingPeriodStart\" = u.billing_period_start GROUP BY ALL";
 
     /// <summary>
     /// The CTE <c>cost_daily_visible</c>: the rollup of visible versions plus, rolled up on the fly, the visible rows of
     /// loads whose rollup is not built yet. Starts with <c>WITH</c>.
     /// </summary>
-    public static readonly string With =
-        "WITH cost_daily_visible AS (SELECT d.* FROM cost_daily d JOIN partition_versions p ON d.load_id = p.load_id " +
-        "AND d.billing_account_id = p.billing_account_id AND d.billing_period_start = p.billing_period_start UNION ALL " +
-        Aggregate + " FROM cost_rows r JOIN (SELECT * FROM partition_versions WHERE load_id NOT IN (SELECT load_id FROM cost_daily_loads)) u " +
-        "ON r.load_id = u.load_id AND r.\"BillingAccountId\" = u.billing_account_id AND r.\"BillingPeriodStart\" = u.billing_period_start GROUP BY ALL)";
+    public static readonly string With = "WITH cost_daily_visible AS (" + VisibleBody + ")";
 
     /// <summary>
     /// The CTE <c>cost_daily_visible</c> over the summary. Only valid inside a transaction where <see cref="Fresh"/> held.
@@ -75,7 +78,7 @@ internal sealed class DuckDbDailyRollup
     public const string SummaryWith = "WITH cost_daily_visible AS (SELECT * FROM cost_summary_daily)";
 
     /// <summary>The condition that <c>cost_summary_daily</c> was built from the versions visible now.</summary>
-    private const string FreshCondition = "coalesce((SELECT fingerprint FROM cost_summary_state), '') = " + Fingerprint;
+    internal const string FreshCondition = "coalesce((SELECT fingerprint FROM cost_summary_state), '') = " + Fingerprint;
 
     /// <summary>True when <c>cost_summary_daily</c> was built from the versions visible now.</summary>
     public const string Fresh = "SELECT " + FreshCondition;
@@ -96,7 +99,7 @@ internal sealed class DuckDbDailyRollup
 
     /// <summary>Totals per currency over the rollup (currency, billed, effective, list, rows).</summary>
     public static string Totals(DuckDbAggregationSql sql, DateOnly from, DateOnly to, IReadOnlyList<CostFilter> filters) =>
-        sql.RollupWith + " SELECT currency, sum(billed), sum(effective), sum(list), CAST(sum(row_count) AS BIGINT) FROM cost_daily_visible WHERE "
+        sql.RollupWith(from, to) + " SELECT currency, sum(billed), sum(effective), sum(list), CAST(sum(row_count) AS BIGINT) FROM cost_daily_visible WHERE "
         + sql.Where(from, to, filters) + " GROUP BY 1 ORDER BY 1";
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace Dwcp.Storage.DuckDb;
 internal static class DuckDbSchema
 {
     /// <summary>The schema version this build writes and reads.</summary>
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     /// <summary>The money/quantity type: exact, 15 decimal places (the real FOCUS sample has up to 15).</summary>
     public const string DecimalType = "DECIMAL(38,15)";
@@ -25,6 +25,7 @@ internal static class DuckDbSchema
         (1, "FOCUS 1.2 cost rows, versioned loads and partition pointers", Version1),
         (2, "stream_rollups: closed real-time windows, one row per window, series and metric", Version2),
         (3, "cost rollups: cost_daily per load, cost_summary_daily of the visible versions", DuckDbDailyRollup.Version3),
+        (4, "tag rollups: cost_tag_daily per load, cost_tag_summary_daily of the visible versions", DuckDbTagRollup.Version4),
     ];
 
     /// <summary>Creates the version table if needed and applies every missing migration, each in its own transaction.</summary>

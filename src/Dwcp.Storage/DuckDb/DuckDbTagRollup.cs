@@ -1,0 +1,180 @@
+using System.Text;
+using DuckDB.NET.Data;
+
+namespace Dwcp.Storage.DuckDb;
+
+/// <summary>
+/// The tag rollups of the DuckDB store, built like the daily ones (<see cref="DuckDbDailyRollup"/>) at two levels:
+/// <list type="bullet">
+/// <item><c>cost_tag_daily</c>: per load, one row per (billing account, billing period, day, tag key, tag value, summary
+/// dimensions, currency, unit) with the sums and counts of the rows carrying that tag. A row with three tags counts once
+/// under each of its three keys. Built once per committed load (marker table <c>cost_tag_daily_loads</c>), by the first
+/// tag query after the commit.</item>
+/// <item><c>cost_tag_summary_daily</c>: the same over the visible versions only, without load and billing period, rebuilt
+/// when the visible versions change and guarded by the same kind of fingerprint as <c>cost_summary_daily</c>
+/// (<c>cost_tag_summary_state</c>).</item>
+/// </list>
+/// </summary>
+/// <remarks>
+/// <para>Rows without the tag are not stored: the untagged group of key K is the summary rollup minus the rows tagged K,
+/// per group (<see cref="With"/>). The difference is taken per full group, including currency and unit, and groups
+/// whose row count nets to zero are dropped, so every measure of the untagged group (sums, row and unit counts) is that
+/// of exactly the rows without the tag.</para>
+/// <para>Sub-accounts are not a dimension here (they would multiply the rows once more): a query that groups or filters
+/// by sub-account and tag reads the raw rows.</para>
+/// </remarks>
+internal sealed class DuckDbTagRollup
+{
+    /// <summary>Summary dimensions (the daily rollup's without sub-account): (column, expression over the rows).</summary>
+    private static readonly (string Column, string Source)[] Dimensions = DuckDbDailyRollup.Dimensions.Where(d => d.Column != "sub_account").ToArray();
+
+    /// <summary>Columns of the netted source a tag query reads, besides the measures.</summary>
+    private static readonly string GroupColumns = "day, billing_account_id, " + string.Join(", ", Dimensions.Select(d => d.Column));
+
+    private const string Measures = "billed, effective, list, qty, qty_count, row_count";
+
+    private const string Negated = "-billed, -effective, -list, -qty, -qty_count, -row_count";
+
+    private const string TagFresh =
+        "coalesce((SELECT fingerprint FROM cost_tag_summary_state), '') = " + DuckDbDailyRollup.Fingerprint;
+
+    /// <summary>True when both summaries (<c>cost_summary_daily</c> and <c>cost_tag_summary_daily</c>) match the visible versions.</summary>
+    public const string Fresh = "SELECT " + DuckDbDailyRollup.FreshCondition + " AND " + TagFresh;
+
+    private readonly Lock _gate = new();
+
+    /// <summary>Migration 4: the tag rollup tables.</summary>
+    public static string Version4() => $"""
+        CREATE TABLE cost_tag_daily (load_id BIGINT NOT NULL, billing_account_id VARCHAR NOT NULL,
+          billing_period_start TIMESTAMP NOT NULL, day DATE NOT NULL, tag_key VARCHAR NOT NULL, tag_value VARCHAR,
+          {string.Join(", ", Dimensions.Select(d => d.Column + " VARCHAR"))}, {MeasureColumns()});
+        CREATE TABLE cost_tag_daily_loads (load_id BIGINT PRIMARY KEY, row_count BIGINT NOT NULL);
+        CREATE TABLE cost_tag_summary_daily (day DATE NOT NULL, billing_account_id VARCHAR NOT NULL, tag_key VARCHAR NOT NULL,
+          tag_value VARCHAR, {string.Join(", ", Dimensions.Select(d => d.Column + " VARCHAR"))}, {MeasureColumns()});
+        CREATE TABLE cost_tag_summary_state (fingerprint VARCHAR NOT NULL);
+        """;
+
+    private static string MeasureColumns() =>
+        $"billed {DuckDbSchema.DecimalType}, effective {DuckDbSchema.DecimalType}, list {DuckDbSchema.DecimalType}, " +
+        $"qty {DuckDbSchema.DecimalType}, qty_count BIGINT NOT NULL, row_count BIGINT NOT NULL";
+
+    /// <summary>
+    /// The per-load tag aggregate of the rows <paramref name="rows"/> selects (an inner SELECT's FROM and WHERE over
+    /// <c>cost_rows r</c>), for one key or all. A key repeated within a row counts once, at its first position, as the
+    /// raw query's <c>list_position</c> reads it.
+    /// </summary>
+    private static string Aggregate(string rows, string? keyCondition = null)
+    {
+        var sb = new StringBuilder("SELECT load_id, billing_account_id, billing_period_start, day, tag_key, tag_value");
+        foreach (var (column, _) in Dimensions)
+        {
+            sb.Append(", ").Append(column);
+        }
+
+        sb.Append(", sum(b) AS billed, sum(e) AS effective, sum(l) AS list, sum(q) AS qty, count(q) AS qty_count, count(*) AS row_count FROM (SELECT r.load_id, ")
+          .Append("r.\"BillingAccountId\" AS billing_account_id, r.\"BillingPeriodStart\" AS billing_period_start, r.charge_date AS day");
+        foreach (var (column, source) in Dimensions)
+        {
+            sb.Append(", ").Append(source).Append(" AS ").Append(column);
+        }
+
+        sb.Append(", r.\"BilledCost\" AS b, r.\"EffectiveCost\" AS e, r.\"ListCost\" AS l, r.\"ConsumedQuantity\" AS q, r.tag_keys AS all_keys, ")
+          .Append("unnest(r.tag_keys) AS tag_key, unnest(r.tag_values) AS tag_value, unnest(range(1, len(r.tag_keys) + 1)) AS tag_pos ")
+          .Append(rows).Append(") WHERE list_position(all_keys, tag_key) = tag_pos");
+        if (keyCondition is not null)
+        {
+            sb.Append(" AND ").Append(keyCondition);
+        }
+
+        return sb.Append(" GROUP BY ALL").ToString();
+    }
+
+    /// <summary>
+    /// The CTEs of a query on one tag key: <c>tagged</c> (the groups carrying the key, with its value) and
+    /// <c>cost_daily_visible</c>, the source the aggregation reads: the tagged groups, and the untagged group (tag value
+    /// null) as the daily rollup minus the tagged groups, netted per group; groups with no rows left are dropped.
+    /// </summary>
+    /// <param name="key">The tag key, as an SQL parameter reference.</param>
+    /// <param name="from">First day, as an SQL parameter reference (every part is cut to the query's range).</param>
+    /// <param name="to">Last day, as an SQL parameter reference.</param>
+    /// <param name="summary">Read the visible-only summaries (valid only where <see cref="Fresh"/> held) instead of the per-load rollups.</param>
+    public static string With(string key, string from, string to, bool summary)
+    {
+        var range = $"day BETWEEN {from} AND {to}";
+        var tagged = summary
+            ? $"SELECT * FROM cost_tag_summary_daily WHERE tag_key = {key} AND {range}"
+            : $"SELECT d.* EXCLUDE (load_id, billing_period_start) FROM cost_tag_daily d JOIN partition_versions p ON d.load_id = p.load_id " +
+              $"AND d.billing_account_id = p.billing_account_id AND d.billing_period_start = p.billing_period_start WHERE d.tag_key = {key} AND d.{range} " +
+              "UNION ALL SELECT * EXCLUDE (load_id, billing_period_start) FROM (" + Aggregate(
+                  "FROM cost_rows r JOIN (SELECT * FROM partition_versions WHERE load_id NOT IN (SELECT load_id FROM cost_tag_daily_loads)) u " +
+                  "ON r.load_id = u.load_id AND r.\"BillingAccountId\" = u.billing_account_id AND r.\"BillingPeriodStart\" = u.billing_period_start " +
+                  $"WHERE r.charge_date BETWEEN {from} AND {to}", $"tag_key = {key}") + ")";
+        var all = summary
+            ? $"SELECT {GroupColumns}, {Measures} FROM cost_summary_daily WHERE {range}"
+            : $"SELECT {GroupColumns}, {Measures} FROM ({DuckDbDailyRollup.VisibleBody}) WHERE {range}";
+        return $"WITH tagged AS ({tagged}), cost_daily_visible AS (" +
+               $"SELECT {GroupColumns}, tag_value, sum(billed) AS billed, sum(effective) AS effective, sum(list) AS list, sum(qty) AS qty, " +
+               "CAST(sum(qty_count) AS BIGINT) AS qty_count, CAST(sum(row_count) AS BIGINT) AS row_count FROM (" +
+               $"SELECT {GroupColumns}, tag_value, {Measures} FROM tagged " +
+               $"UNION ALL SELECT {GroupColumns}, CAST(NULL AS VARCHAR) AS tag_value, {Measures} FROM ({all}) " +
+               $"UNION ALL SELECT {GroupColumns}, CAST(NULL AS VARCHAR) AS tag_value, {Negated} FROM tagged" +
+               $") GROUP BY {GroupColumns}, tag_value HAVING sum(row_count) <> 0)";
+    }
+
+    /// <summary>
+    /// Builds the tag rollup of every visible load that has none, and rebuilds the tag summary when the visible versions
+    /// changed. Serialised; each build commits together with its markers.
+    /// </summary>
+    public void Refresh(Func<DuckDBConnection> connect)
+    {
+        lock (_gate)
+        {
+            using var c = connect();
+            const string missing = "SELECT DISTINCT load_id FROM partition_versions WHERE load_id NOT IN (SELECT load_id FROM cost_tag_daily_loads)";
+            bool unbuilt, stale;
+            using (var cmd = c.CreateCommand())
+            {
+                cmd.CommandText = $"SELECT EXISTS ({missing}), NOT ({TagFresh})";
+                using var r = cmd.ExecuteReader();
+                r.Read();
+                unbuilt = r.GetBoolean(0);
+                stale = r.GetBoolean(1);
+            }
+
+            if (!unbuilt && !stale)
+            {
+                return;
+            }
+
+            try
+            {
+                using var tx = c.BeginTransaction();
+                if (unbuilt)
+                {
+                    DuckDbSchema.Execute(c, "CREATE TEMP TABLE IF NOT EXISTS tag_rollup_missing (load_id BIGINT); DELETE FROM tag_rollup_missing; INSERT INTO tag_rollup_missing " + missing);
+                    DuckDbSchema.Execute(c, $"INSERT INTO cost_tag_daily {Aggregate("FROM cost_rows r WHERE r.load_id IN (SELECT load_id FROM tag_rollup_missing)")} ORDER BY tag_key, day");
+                    DuckDbSchema.Execute(c, "INSERT INTO cost_tag_daily_loads SELECT m.load_id, (SELECT count(*) FROM cost_rows r WHERE r.load_id = m.load_id) FROM tag_rollup_missing m");
+                    DuckDbSchema.Execute(c, "DELETE FROM cost_tag_daily WHERE load_id NOT IN (SELECT load_id FROM partition_versions)");
+                }
+
+                var columns = "day, billing_account_id, tag_key, tag_value, " + string.Join(", ", Dimensions.Select(d => d.Column));
+                DuckDbSchema.Execute(c, $"""
+                    DELETE FROM cost_tag_summary_daily;
+                    INSERT INTO cost_tag_summary_daily SELECT {string.Join(", ", columns.Split(", ").Select(col => "d." + col))},
+                      sum(d.billed), sum(d.effective), sum(d.list), sum(d.qty), CAST(sum(d.qty_count) AS BIGINT), CAST(sum(d.row_count) AS BIGINT)
+                    FROM cost_tag_daily d JOIN partition_versions p ON d.load_id = p.load_id AND d.billing_account_id = p.billing_account_id
+                      AND d.billing_period_start = p.billing_period_start
+                    GROUP BY {string.Join(", ", columns.Split(", ").Select(col => "d." + col))}
+                    ORDER BY d.tag_key, d.day;
+                    DELETE FROM cost_tag_summary_state;
+                    INSERT INTO cost_tag_summary_state SELECT {DuckDbDailyRollup.Fingerprint};
+                    """);
+                tx.Commit();
+            }
+            catch (DuckDBException ex) when (ex.Message.Contains("onflict", StringComparison.Ordinal) || ex.Message.Contains("onstraint", StringComparison.Ordinal))
+            {
+                // Another store object on the same file built it first; nothing is lost (see DuckDbDailyRollup.Refresh).
+            }
+        }
+    }
+}
