@@ -15,6 +15,12 @@ internal enum AggregationSource
 
     /// <summary><c>cost_summary_daily</c>: the daily rollup without sub-account, for the dashboard's queries.</summary>
     Summary,
+
+    /// <summary>
+    /// <c>cost_tag_daily</c> for the tagged groups of one key, with <c>cost_summary_daily</c> for the untagged group (the
+    /// summary minus the tagged groups), for queries on one tag key and summary dimensions.
+    /// </summary>
+    Tag,
 }
 
 /// <summary>
@@ -50,12 +56,20 @@ internal static class ClickHouseAggregationSql
         _ => "BilledCost",
     };
 
-    /// <summary>The SQL expression of a dimension over the source.</summary>
-    public static string Dimension(CostGrouping grouping, AggregationSource source)
+    /// <summary>
+    /// The SQL expression of a dimension over the source; over the tag rollup, a tag is <paramref name="tagValue"/> (the
+    /// value column in the tagged part, null in the untagged part).
+    /// </summary>
+    public static string Dimension(CostGrouping grouping, AggregationSource source, string? tagValue = null)
     {
-        if (source == AggregationSource.Summary && grouping.Dimension == CostDimension.SubAccount)
+        if (source is AggregationSource.Summary or AggregationSource.Tag && grouping.Dimension == CostDimension.SubAccount)
         {
             throw new StoreException("The summary rollup has no sub-account dimension; the query must read the daily rollup or the raw rows.");
+        }
+
+        if (source == AggregationSource.Tag && grouping.Dimension == CostDimension.Tag)
+        {
+            return tagValue ?? throw new StoreException("A tag over the tag rollup needs its value column.");
         }
 
         if (source != AggregationSource.Raw)
@@ -87,7 +101,7 @@ internal static class ClickHouseAggregationSql
     }
 
     /// <summary>The WHERE condition: visible versions, the day range (inclusive) and every filter.</summary>
-    public static string Where(DateOnly? from, DateOnly? to, IReadOnlyList<CostFilter> filters, AggregationSource source, string visible)
+    public static string Where(DateOnly? from, DateOnly? to, IReadOnlyList<CostFilter> filters, AggregationSource source, string visible, string? tagValue = null)
     {
         var sb = new StringBuilder(visible);
         var day = source == AggregationSource.Raw ? "charge_date" : "day";
@@ -101,15 +115,15 @@ internal static class ClickHouseAggregationSql
 
         foreach (var filter in filters)
         {
-            sb.Append(" AND ").Append(Filter(filter, source));
+            sb.Append(" AND ").Append(Filter(filter, source, tagValue));
         }
 
         return sb.ToString();
     }
 
-    private static string Filter(CostFilter filter, AggregationSource source)
+    private static string Filter(CostFilter filter, AggregationSource source, string? tagValue)
     {
-        var expr = Dimension(filter.On, source);
+        var expr = Dimension(filter.On, source, tagValue);
         var nonNull = filter.Values.Where(v => v is not null).Distinct(StringComparer.Ordinal).ToList();
         var parts = new List<string>();
         if (nonNull.Count > 0)
@@ -144,6 +158,11 @@ internal static class ClickHouseAggregationSql
     public static string Level1(DateOnly? from, DateOnly? to, CostGrain grain, IReadOnlyList<CostGrouping> groupBy, IReadOnlyList<CostFilter> filters,
         AggregationSource source, string visible, string? sample = null, bool squares = false, CostMeasure? percentiles = null)
     {
+        if (source == AggregationSource.Tag)
+        {
+            return TagLevel1(from, to, grain, groupBy, filters, visible);
+        }
+
         var sb = new StringBuilder("SELECT ").Append(Period(grain, source)).Append(" AS period");
         for (var i = 0; i < groupBy.Count; i++)
         {
@@ -185,6 +204,63 @@ internal static class ClickHouseAggregationSql
         }
 
         return sb.Append(", cur, unit").ToString();
+    }
+
+    /// <summary>
+    /// Level one over the tag rollup, for a query on one tag key: the groups tagged with the key (value from
+    /// <c>cost_tag_daily</c>), plus the summary and minus the tagged groups with a null tag, summed per (period, keys,
+    /// currency, unit). What is left under a null tag is exactly the rows without the key; a group whose row count nets
+    /// to zero has no such rows and is dropped, so unit counts stay exact. Filters apply in each part to the value the
+    /// part gives the tag, which is the value its rows have.
+    /// </summary>
+    private static string TagLevel1(DateOnly? from, DateOnly? to, CostGrain grain, IReadOnlyList<CostGrouping> groupBy, IReadOnlyList<CostFilter> filters, string visible)
+    {
+        var key = CostAggregation.TagRollupKeyOf(groupBy.Concat(filters.Select(f => f.On)))
+                  ?? throw new StoreException("The tag rollup answers queries on exactly one tag key and summary dimensions; read the raw rows.");
+        const string untagged = "CAST(NULL AS Nullable(String))";
+        var keyCondition = $"tag_key = {ClickHouseText.Literal(key)}";
+        var sb = new StringBuilder("SELECT period");
+        for (var i = 0; i < groupBy.Count; i++)
+        {
+            sb.Append(", k").Append(i);
+        }
+
+        sb.Append(", cur, unit, sum(tb) AS b1, sum(te) AS e1, sum(tl) AS l1, sum(tq) AS q1, sum(tqn) AS qn1, sum(tn) AS n1 FROM (")
+          .Append(TagPart(ClickHouseTopology.Tag, "toNullable(tag_value)", "", keyCondition)).Append(" UNION ALL ")
+          .Append(TagPart(ClickHouseTopology.Summary, untagged, "", null)).Append(" UNION ALL ")
+          .Append(TagPart(ClickHouseTopology.Tag, untagged, "-", keyCondition))
+          .Append(") GROUP BY period");
+        for (var i = 0; i < groupBy.Count; i++)
+        {
+            sb.Append(", k").Append(i);
+        }
+
+        return sb.Append(", cur, unit HAVING n1 != 0").ToString();
+
+        string TagPart(string table, string tagValue, string sign, string? condition)
+        {
+            var part = new StringBuilder("SELECT ").Append(Period(grain, AggregationSource.Tag)).Append(" AS period");
+            for (var i = 0; i < groupBy.Count; i++)
+            {
+                part.Append(", ").Append(Dimension(groupBy[i], AggregationSource.Tag, tagValue)).Append(" AS k").Append(i);
+            }
+
+            part.Append($", ifNull(currency, '') AS cur, consumed_unit AS unit, {sign}sumMerge(billed) AS tb, {sign}sumMerge(effective) AS te, ")
+                .Append($"{sign}sumMerge(list) AS tl, {sign}sumMerge(qty) AS tq, {sign}toInt64(sumMerge(qty_count)) AS tqn, {sign}toInt64(countMerge(row_count)) AS tn FROM ")
+                .Append(table).Append(" WHERE ").Append(Where(from, to, filters, AggregationSource.Tag, visible, tagValue));
+            if (condition is not null)
+            {
+                part.Append(" AND ").Append(condition);
+            }
+
+            part.Append(" GROUP BY period");
+            for (var i = 0; i < groupBy.Count; i++)
+            {
+                part.Append(", k").Append(i);
+            }
+
+            return part.Append(", cur, unit").ToString();
+        }
     }
 
     /// <summary>
@@ -259,8 +335,10 @@ internal static class ClickHouseAggregationSql
     public static string Totals(DateOnly from, DateOnly to, IReadOnlyList<CostFilter> filters, AggregationSource source, string visible) =>
         "SELECT cur, sum(b1), sum(e1), sum(l1), sum(n1) FROM (" + Level1(from, to, CostGrain.Total, [], filters, source, visible) + ") GROUP BY cur ORDER BY cur";
 
-    /// <summary>First day, last day and row count (days are meaningless when the count is 0).</summary>
-    public static string DataRange(IReadOnlyList<CostFilter> filters, AggregationSource source, string visible) => source != AggregationSource.Raw
+    /// <summary>First day, last day and row count (days are meaningless when the count is 0). Not over the tag rollup.</summary>
+    public static string DataRange(IReadOnlyList<CostFilter> filters, AggregationSource source, string visible) => source == AggregationSource.Tag
+        ? throw new StoreException("The data range of a tag filter reads the raw rows.")
+        : source != AggregationSource.Raw
         ? $"SELECT min(day), max(day), countMerge(row_count) FROM {RollupTable(source)} WHERE {Where(null, null, filters, source, visible)}"
         : $"SELECT min(charge_date), max(charge_date), count() FROM {ClickHouseTopology.Rows} WHERE {Where(null, null, filters, source, visible)}";
 

@@ -194,6 +194,12 @@ public sealed partial class ClickHouseCostStore : ICostStore
     {
         ArgumentNullException.ThrowIfNull(filters);
         var source = SourceFor(filters.Select(f => f.On));
+        if (source == AggregationSource.Tag)
+        {
+            // The tag rollup has no net count per day on its own; a tag filter's range (not a dashboard query) reads the rows.
+            source = AggregationSource.Raw;
+        }
+
         var visible = await VisibleAsync(source, cancellationToken).ConfigureAwait(false);
         var r = (await QueryAsync(ClickHouseAggregationSql.DataRange(filters, source, visible), cancellationToken).ConfigureAwait(false)).Single();
         var count = ParseLong(r[2]);
@@ -253,7 +259,8 @@ public sealed partial class ClickHouseCostStore : ICostStore
     {
         { Sample: not null } or { Percentiles: true } => AggregationSource.Raw,
         { Source: CostSource.Raw } => AggregationSource.Raw,
-        { Source: CostSource.Rollup } => CostAggregation.SummaryHas(spec.GroupBy.Concat(spec.Filters.Select(f => f.On))) ? AggregationSource.Summary : AggregationSource.Daily,
+        { Source: CostSource.Rollup, TagRollupKey: not null } => AggregationSource.Tag,
+        { Source: CostSource.Rollup } => CostAggregation.SummaryHas(spec.Dimensions) ? AggregationSource.Summary : AggregationSource.Daily,
         _ => SourceFor(spec.GroupBy.Concat(spec.Filters.Select(f => f.On))),
     };
 
@@ -263,14 +270,15 @@ public sealed partial class ClickHouseCostStore : ICostStore
     internal AggregationSource SourceFor(IEnumerable<CostGrouping> dimensions)
     {
         var list = dimensions.ToList();
-        var rollup = CostAggregation.SummaryHas(list) ? AggregationSource.Summary : AggregationSource.Daily;
+        var rollup = CostAggregation.TagRollupKeyOf(list) is not null ? AggregationSource.Tag
+            : CostAggregation.SummaryHas(list) ? AggregationSource.Summary : AggregationSource.Daily;
         return Routing switch
         {
             _ when SampleRatio is not null => AggregationSource.Raw,
             RollupRouting.RawOnly => AggregationSource.Raw,
             RollupRouting.RollupOnly => rollup,
-            RollupRouting.DailyOnly => AggregationSource.Daily,
-            _ => ClickHouseAggregationSql.RollupCanAnswer(list) ? rollup : AggregationSource.Raw,
+            RollupRouting.DailyOnly => rollup == AggregationSource.Tag ? rollup : AggregationSource.Daily,
+            _ => ClickHouseAggregationSql.RollupCanAnswer(list) || rollup == AggregationSource.Tag ? rollup : AggregationSource.Raw,
         };
     }
 
@@ -375,9 +383,12 @@ internal enum RollupRouting
     /// <summary>Always the raw rows.</summary>
     RawOnly,
 
-    /// <summary>Always a rollup: the summary when it has the dimensions, else the daily rollup (fails for dimensions neither has).</summary>
+    /// <summary>
+    /// Always a rollup: the tag rollup for a query on one tag key, the summary when it has the dimensions, else the daily
+    /// rollup (fails for dimensions none has).
+    /// </summary>
     RollupOnly,
 
-    /// <summary>Always the daily rollup, even where the summary could answer (tests).</summary>
+    /// <summary>Always the daily rollup, even where the summary could answer, and the tag rollup for a query on one tag key (tests).</summary>
     DailyOnly,
 }

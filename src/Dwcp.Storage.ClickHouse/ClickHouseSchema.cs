@@ -26,7 +26,7 @@ internal sealed record DdlStatement(DdlTarget Target, int Stage, string Sql);
 internal static class ClickHouseSchema
 {
     /// <summary>The schema version this build writes and reads.</summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     /// <summary>Money and quantities: exact, 15 decimal places, as in the DuckDB store.</summary>
     public const string DecimalType = "Decimal(38, 15)";
@@ -77,6 +77,7 @@ internal static class ClickHouseSchema
     [
         (1, "FOCUS 1.2 cost rows, versioned loads with partition pointers, daily and hourly rollups", Version1(t)),
         (2, "cost_summary_daily: the daily rollup without sub-account, for dashboard queries", Version2(t)),
+        (3, "cost_tag_daily: the summary rollup per tag key and value, for tag queries", Version3(t)),
     ];
 
     /// <summary>Every column of <c>cost_rows</c> in insert order (the micros column follows its date-time column).</summary>
@@ -168,6 +169,26 @@ internal static class ClickHouseSchema
         return list;
     }
 
+    private static List<DdlStatement> Version3(ClickHouseTopology t)
+    {
+        // As migration 2: the table, a one-time fill from the rows already stored, then the view.
+        var list = new List<DdlStatement>
+        {
+            new(DdlTarget.EachShard, 1, RollupDdl(t.TagLocal, "day Date", "day", SummaryDimensions, withPairAndUnit: true, tags: true)),
+            new(DdlTarget.EachShard, 2, $"INSERT INTO {t.TagLocal} " + RollupSelect(t.RowsLocal, "charge_date AS day", "day", SummaryDimensions, withPairAndUnit: true,
+                where: $"(SELECT count() FROM {t.TagLocal}) = 0", tags: true)),
+            new(DdlTarget.EachShard, 3, $"CREATE MATERIALIZED VIEW IF NOT EXISTS {t.TagLocal}_mv TO {t.TagLocal} AS\n" +
+                RollupSelect(t.RowsLocal, "charge_date AS day", "day", SummaryDimensions, withPairAndUnit: true, tags: true)),
+        };
+
+        if (t.Sharded)
+        {
+            list.Add(new(DdlTarget.Distributed, 3, $"CREATE TABLE IF NOT EXISTS {ClickHouseTopology.Tag} AS {t.TagLocal} ENGINE = Distributed({t.Cluster}, {t.Database}, {t.TagLocal})"));
+        }
+
+        return list;
+    }
+
     private static string CostRowsDdl(string name)
     {
         var sb = new StringBuilder($"CREATE TABLE IF NOT EXISTS {name} (\n  load_id UInt64, row_seq UInt64, charge_date Date");
@@ -200,9 +221,18 @@ internal static class ClickHouseSchema
 
     private static string HourlyDdl(string name) => RollupDdl(name, "hour DateTime('UTC')", "toDate(hour)", HourlyDimensions, withPairAndUnit: false);
 
-    private static string RollupDdl(string name, string timeColumn, string dayExpr, (string Column, string Source)[] dims, bool withPairAndUnit)
+    /// <summary>
+    /// A rollup table. With <paramref name="tags"/>, one row per tag key and value as well (<c>tag_key</c> leads the
+    /// sorting key, so a query on one key reads only its range).
+    /// </summary>
+    private static string RollupDdl(string name, string timeColumn, string dayExpr, (string Column, string Source)[] dims, bool withPairAndUnit, bool tags = false)
     {
         var sb = new StringBuilder($"CREATE TABLE IF NOT EXISTS {name} (\n  load_id UInt64, billing_account_id String, billing_period_start DateTime('UTC'), {timeColumn}");
+        if (tags)
+        {
+            sb.Append(", tag_key String, tag_value String");
+        }
+
         foreach (var (column, _) in dims)
         {
             sb.Append(", ").Append(column).Append(" Nullable(String)");
@@ -217,7 +247,8 @@ internal static class ClickHouseSchema
         sb.Append(", row_count AggregateFunction(count))\n");
         // Every dimension is in the sorting key (as value and null flag: Nullable columns cannot be key columns), so
         // merges only ever combine rows of the same group.
-        sb.Append($"ENGINE = AggregatingMergeTree PARTITION BY toYYYYMM({dayExpr})\nORDER BY (load_id, billing_account_id, billing_period_start, {timeColumn.Split(' ')[0]}");
+        sb.Append($"ENGINE = AggregatingMergeTree PARTITION BY toYYYYMM({dayExpr})\nORDER BY (")
+          .Append(tags ? "tag_key, " : "").Append($"load_id, billing_account_id, billing_period_start, {timeColumn.Split(' ')[0]}").Append(tags ? ", tag_value" : "");
         foreach (var (column, _) in dims)
         {
             sb.Append(", ifNull(").Append(column).Append(", ''), isNull(").Append(column).Append(')');
@@ -237,11 +268,20 @@ internal static class ClickHouseSchema
     private static string RollupViewDdl(string view, string target, string source, string time, string timeAlias, (string Column, string Source)[] dims, bool withPairAndUnit) =>
         $"CREATE MATERIALIZED VIEW IF NOT EXISTS {view} TO {target} AS\n" + RollupSelect(source, time, timeAlias, dims, withPairAndUnit);
 
-    /// <summary>The aggregate-state SELECT of a rollup over the rows (the body of its view), with an optional WHERE.</summary>
-    private static string RollupSelect(string source, string time, string timeAlias, (string Column, string Source)[] dims, bool withPairAndUnit, string? where = null)
+    /// <summary>
+    /// The aggregate-state SELECT of a rollup over the rows (the body of its view), with an optional WHERE. With
+    /// <paramref name="tags"/>, each row is repeated once per tag (ARRAY JOIN); a key repeated within a row counts once,
+    /// at its first position, as the raw rows' <c>indexOf</c> reads it.
+    /// </summary>
+    private static string RollupSelect(string source, string time, string timeAlias, (string Column, string Source)[] dims, bool withPairAndUnit, string? where = null, bool tags = false)
     {
         var zero = $"toDecimal128(0, 15)";
         var sb = new StringBuilder($"SELECT load_id, BillingAccountId AS billing_account_id, BillingPeriodStart AS billing_period_start, {time}");
+        if (tags)
+        {
+            sb.Append(", tag_key, tag_value");
+        }
+
         foreach (var (column, src) in dims)
         {
             sb.Append(", ").Append(src).Append(" AS ").Append(column);
@@ -254,12 +294,18 @@ internal static class ClickHouseSchema
         }
 
         sb.Append(", countState() AS row_count\nFROM ").Append(source);
-        if (where is not null)
+        if (tags)
         {
-            sb.Append(" WHERE ").Append(where);
+            sb.Append(" ARRAY JOIN tag_keys AS tag_key, tag_values AS tag_value, arrayEnumerate(tag_keys) AS tag_pos");
         }
 
-        sb.Append("\nGROUP BY load_id, billing_account_id, billing_period_start, ").Append(timeAlias);
+        var conditions = new[] { tags ? "indexOf(tag_keys, tag_key) = tag_pos" : null, where }.OfType<string>().ToList();
+        if (conditions.Count > 0)
+        {
+            sb.Append(" WHERE ").Append(string.Join(" AND ", conditions));
+        }
+
+        sb.Append("\nGROUP BY load_id, billing_account_id, billing_period_start, ").Append(timeAlias).Append(tags ? ", tag_key, tag_value" : "");
         foreach (var (column, _) in dims)
         {
             sb.Append(", ").Append(column);
@@ -283,6 +329,12 @@ internal sealed record ClickHouseTopology(string Database, bool Sharded, string 
 
     /// <summary>The dashboard's daily rollup (no sub-account) as read.</summary>
     public const string Summary = "cost_summary_daily";
+
+    /// <summary>The tag rollup as read.</summary>
+    public const string Tag = "cost_tag_daily";
+
+    /// <summary>The table holding a shard's tag rollup.</summary>
+    public string TagLocal => Sharded ? "cost_tag_daily_local" : Tag;
 
     /// <summary>The table holding a shard's rows.</summary>
     public string RowsLocal => Sharded ? "cost_rows_local" : Rows;

@@ -62,13 +62,23 @@ public sealed class ApproximateQueryTests(SampledStore fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task A_tag_grouping_is_answered_from_the_raw_rows()
+    public async Task A_tag_grouping_is_answered_from_the_tag_rollup_and_two_tag_keys_from_the_raw_rows()
     {
         var (service, _) = Make();
         var result = await service.QueryAsync(new CostQuery { From = From, To = To, GroupBy = [CostGrouping.ForTag("Department")] }, CostScope.Everything);
-        Assert.Equal(CostSource.Raw, result.Source);
-        var untagged = fixture.Rows.Where(r => !(r.NormalizedTags?.Any() ?? false)).Sum(r => r.BilledCost!.Value);
+        Assert.Equal(CostSource.Rollup, result.Source);
+        var untagged = fixture.Rows.Where(r => !(r.NormalizedTags?.Any(t => t.Key == "Department") ?? false)).Sum(r => r.BilledCost!.Value);
         Assert.Equal(untagged, result.Lines.Single(l => l.Keys[0] is null).BilledCost);
+        foreach (var group in fixture.Rows.Where(r => r.NormalizedTags?.Any(t => t.Key == "Department") ?? false)
+                     .GroupBy(r => r.NormalizedTags.First(t => t.Key == "Department").Value))
+        {
+            Assert.Equal(group.Sum(r => r.BilledCost!.Value), result.Lines.Single(l => l.Keys[0] == group.Key).BilledCost);
+        }
+
+        var twoKeys = await service.QueryAsync(
+            new CostQuery { From = From, To = To, GroupBy = [CostGrouping.ForTag("Department"), CostGrouping.ForTag("Environment")] }, CostScope.Everything);
+        Assert.Equal(CostSource.Raw, twoKeys.Source);
+        Assert.Equal(fixture.Rows.Sum(r => r.BilledCost!.Value), twoKeys.Lines.Sum(l => l.BilledCost));
     }
 
     [Fact]

@@ -21,7 +21,9 @@ public sealed class ClickHouseApproximateTests(ClickHouseFixture fixture) : Appr
         Assert.Equal(AggregationSource.Raw, store.SourceFor(spec with { Source = CostSource.Raw }));
         Assert.Equal(AggregationSource.Summary, store.SourceFor(spec with { Source = CostSource.Rollup }));
         Assert.Equal(AggregationSource.Daily, store.SourceFor(spec with { Source = CostSource.Rollup, Filters = [new CostFilter(new CostGrouping(CostDimension.SubAccount), ["x"])] }));
-        Assert.Equal(AggregationSource.Raw, store.SourceFor(spec with { GroupBy = [CostGrouping.ForTag("Department")] }));
+        Assert.Equal(AggregationSource.Tag, store.SourceFor(spec with { GroupBy = [CostGrouping.ForTag("Department")] }));
+        Assert.Equal(AggregationSource.Raw, store.SourceFor(spec with { GroupBy = [CostGrouping.ForTag("Department")], Sample = 0.5 }));
+        Assert.Equal(AggregationSource.Raw, store.SourceFor(spec with { GroupBy = [CostGrouping.ForTag("Department"), new CostGrouping(CostDimension.Resource)] }));
         Assert.Equal("0.1", ClickHouseAggregationSql.SampleLiteral(0.1));
         Assert.Throws<StoreException>(() => ClickHouseAggregationSql.SampleLiteral(0));
     }

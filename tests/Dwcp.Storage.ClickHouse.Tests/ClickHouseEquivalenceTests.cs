@@ -152,8 +152,33 @@ public sealed class ClickHouseEquivalenceTests(ClickHouseFixture fixture)
                 }
             }
 
-            // Tags and resources are not in the rollup: those queries read the raw rows.
-            Assert.Equal(AggregationSource.Raw, store.SourceFor([CostGrouping.ForTag("Env")]));
+            // A query on one tag key (with summary dimensions) reads the tag rollup, and equals the rows; two keys, a
+            // sub-account or a resource read the rows.
+            var tagSpecs = CostDataSet.Specs().Where(s => CostAggregation.TagRollupKeyOf(s.Dimensions) is not null).ToList();
+            Assert.True(tagSpecs.Count >= 6, $"only {tagSpecs.Count} specs can use the tag rollup");
+            foreach (var spec in tagSpecs)
+            {
+                Assert.Equal(AggregationSource.Tag, store.SourceFor(spec));
+                store.Routing = RollupRouting.RawOnly;
+                var raw = (await store.AggregateAsync(spec)).Select(CostDataSet.Describe).ToList();
+                var rawCount = await store.CountLinesAsync(spec);
+                store.Routing = RollupRouting.Auto;
+                Assert.Equal(raw, (await store.AggregateAsync(spec)).Select(CostDataSet.Describe).ToList());
+                Assert.Equal(rawCount, await store.CountLinesAsync(spec));
+            }
+
+            foreach (var filters in CostDataSet.Filters.Where(f => CostAggregation.TagRollupKeyOf(f.Select(x => x.On)) is not null))
+            {
+                store.Routing = RollupRouting.RawOnly;
+                var rawTotals = (await store.TotalsAsync(CostDataSet.From, CostDataSet.To.AddDays(-9), filters)).Select(Describe).ToList();
+                store.Routing = RollupRouting.Auto;
+                Assert.Equal(AggregationSource.Tag, store.SourceFor(filters.Select(f => f.On)));
+                Assert.Equal(rawTotals, (await store.TotalsAsync(CostDataSet.From, CostDataSet.To.AddDays(-9), filters)).Select(Describe));
+            }
+
+            Assert.Equal(AggregationSource.Tag, store.SourceFor([CostGrouping.ForTag("Env"), new CostGrouping(CostDimension.Region)]));
+            Assert.Equal(AggregationSource.Raw, store.SourceFor([CostGrouping.ForTag("Env"), CostGrouping.ForTag("Department")]));
+            Assert.Equal(AggregationSource.Raw, store.SourceFor([CostGrouping.ForTag("Env"), new CostGrouping(CostDimension.SubAccount)]));
             Assert.Equal(AggregationSource.Raw, store.SourceFor([new CostGrouping(CostDimension.Service), new CostGrouping(CostDimension.Resource)]));
         }
     }

@@ -27,8 +27,8 @@ public sealed class ClickHouseSchemaTests(ClickHouseFixture fixture)
     }
 
     [Theory]
-    [InlineData(false, "schema-v2-single.sql")]
-    [InlineData(true, "schema-v2-sharded.sql")]
+    [InlineData(false, "schema-v3-single.sql")]
+    [InlineData(true, "schema-v3-sharded.sql")]
     public void The_migrations_match_the_golden_DDL(bool sharded, string golden)
     {
         // A schema change must be deliberate: update the golden file (and add a migration) in the same change.
@@ -43,14 +43,14 @@ public sealed class ClickHouseSchemaTests(ClickHouseFixture fixture)
         for (var i = 0; i < 3; i++)
         {
             await using var store = await ClickHouseCostStore.OpenAsync(options);
-            Assert.Equal(2, (await store.GetInfoAsync()).SchemaVersion);
+            Assert.Equal(3, (await store.GetInfoAsync()).SchemaVersion);
             var versions = await store.Coordinator.QueryAsync("SELECT version, count() FROM schema_version GROUP BY version ORDER BY version", default);
-            Assert.Equal(["1:1", "2:1"], versions.Select(v => $"{v[0]}:{v[1]}"));
+            Assert.Equal(["1:1", "2:1", "3:1"], versions.Select(v => $"{v[0]}:{v[1]}"));
         }
     }
 
     [Fact]
-    public async Task Migration_2_fills_the_summary_from_rows_stored_before_it_and_only_once()
+    public async Task Migrations_2_and_3_fill_the_summary_and_tag_rollups_from_rows_stored_before_them_and_only_once()
     {
         var options = fixture.Servers.SingleOptions(fixture.Servers.NewDatabase());
         var spec = new CostAggregation
@@ -64,7 +64,8 @@ public sealed class ClickHouseSchemaTests(ClickHouseFixture fixture)
             {
                 for (var i = 0; i < 60; i++)
                 {
-                    var r = TestRows.Make(i % 2 == 0 ? "A1" : "A2", Jan1.AddDays(i % 35), i % 3 == 0 ? "S3" : "S1", 1.5m + i);
+                    var tags = i % 3 == 0 ? null : new Dictionary<string, string> { ["team"] = i % 3 == 1 ? "a" : "b" };
+                    var r = TestRows.Make(i % 2 == 0 ? "A1" : "A2", Jan1.AddDays(i % 35), i % 3 == 0 ? "S3" : "S1", 1.5m + i, tags: tags);
                     r.SubAccountId = "sub" + (i % 4).ToString(System.Globalization.CultureInfo.InvariantCulture);
                     s.Append(r);
                 }
@@ -76,20 +77,36 @@ public sealed class ClickHouseSchemaTests(ClickHouseFixture fixture)
             raw = (await store.AggregateAsync(spec)).Select(CostDataSet.Describe).ToList();
             Assert.True(raw.Count > 30, $"{raw.Count} lines");
 
-            // Make it a version-1 database: no summary table or view, and no record of any migration.
-            await store.Coordinator.ExecuteAsync("DROP TABLE cost_summary_daily_mv", default);
-            await store.Coordinator.ExecuteAsync("DROP TABLE cost_summary_daily", default);
-            await store.Coordinator.ExecuteAsync("DROP TABLE schema_version", default);
+            store.Routing = RollupRouting.Auto;
+
+            // Make it a version-1 database: no summary or tag table or view, and no record of any migration.
+            foreach (var table in new[] { "cost_summary_daily_mv", "cost_summary_daily", "cost_tag_daily_mv", "cost_tag_daily", "schema_version" })
+            {
+                await store.Coordinator.ExecuteAsync("DROP TABLE " + table, default);
+            }
         }
 
+        var byTag = spec with { GroupBy = [Core.Costs.CostGrouping.ForTag("team")] };
         for (var open = 0; open < 2; open++)
         {
             await using var store = await ClickHouseCostStore.OpenAsync(options);
-            Assert.Equal(2, (await store.GetInfoAsync()).SchemaVersion);
+            Assert.Equal(3, (await store.GetInfoAsync()).SchemaVersion);
             Assert.Equal(AggregationSource.Summary, store.SourceFor(spec));
             Assert.Equal(raw, (await store.AggregateAsync(spec)).Select(CostDataSet.Describe));
             var rows = await store.Coordinator.QueryAsync("SELECT countMerge(row_count) FROM cost_summary_daily", default);
             Assert.Equal("60", rows.Single()[0]);
+
+            // Migration 3 filled the tag rollup once: 40 of the 60 rows carry the tag; team b's 20 rows cost 1.5 + 3i.
+            Assert.Equal(AggregationSource.Tag, store.SourceFor(byTag));
+            var tags = (await store.AggregateAsync(byTag)).Select(CostDataSet.Describe).ToList();
+            store.Routing = RollupRouting.RawOnly;
+            Assert.Equal((await store.AggregateAsync(byTag)).Select(CostDataSet.Describe), tags);
+            store.Routing = RollupRouting.Auto;
+            var tagged = await store.Coordinator.QueryAsync("SELECT countMerge(row_count) FROM cost_tag_daily", default);
+            Assert.Equal("40", tagged.Single()[0]);
+            var teamB = Enumerable.Range(0, 60).Where(i => i % 3 == 2).Sum(i => 1.5m + i);
+            var totals = await store.TotalsAsync(Jan1, Jan1.AddDays(40), [new Core.Costs.CostFilter(Core.Costs.CostGrouping.ForTag("team"), ["b"])]);
+            Assert.Equal(teamB, totals.Single().BilledCost);
         }
     }
 
@@ -103,7 +120,7 @@ public sealed class ClickHouseSchemaTests(ClickHouseFixture fixture)
         }
 
         var ex = await Assert.ThrowsAsync<StoreException>(() => ClickHouseCostStore.OpenAsync(options));
-        Assert.Contains("schema version 99, newer than this build understands (2)", ex.Message);
+        Assert.Contains("schema version 99, newer than this build understands (3)", ex.Message);
     }
 
     [Fact]

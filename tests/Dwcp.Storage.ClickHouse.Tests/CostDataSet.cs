@@ -121,6 +121,15 @@ internal static class CostDataSet
         yield return new CostAggregation { From = From, To = To, GroupBy = [service, new(CostDimension.Region)], KeepKeys = [["svc2", null]], Grain = CostGrain.Week };
         yield return new CostAggregation { From = From, To = To, GroupBy = [CostGrouping.ForTag("Department")], KeepKeys = [] };
         yield return new CostAggregation { From = From, To = To, GroupBy = [service], Grain = CostGrain.Day, Limit = 10, Offset = 25 };
+        // Tag queries: one key (the tag rollup), the untagged group kept or filtered, and shapes only the rows can answer.
+        var dept = CostGrouping.ForTag("Department");
+        var env = CostGrouping.ForTag("Env");
+        yield return new CostAggregation { From = From, To = To, GroupBy = [dept, service], KeepKeys = [[null, "svc1"], ["Eng", "svc2"]], Grain = CostGrain.Month };
+        yield return new CostAggregation { From = From, To = To, GroupBy = [dept], Filters = [new(dept, ["Ops", null]), new(new(CostDimension.Currency), ["USD"])], Grain = CostGrain.Week };
+        yield return new CostAggregation { From = From.AddDays(9), To = To, GroupBy = [new(CostDimension.Region), env], Grain = CostGrain.Day, Limit = 12, Offset = 3, RankBy = CostMeasure.Effective };
+        yield return new CostAggregation { From = From, To = To, GroupBy = [new(CostDimension.ChargeCategory)], Filters = [new(env, [null])] };
+        yield return new CostAggregation { From = From, To = To, GroupBy = [dept, env] };
+        yield return new CostAggregation { From = From, To = To, GroupBy = [dept, new(CostDimension.SubAccount)], Grain = CostGrain.Month };
         yield return new CostAggregation { From = new DateOnly(1900, 1, 1), To = new DateOnly(9999, 1, 1), GroupBy = [new(CostDimension.Currency)] };
         yield return new CostAggregation { From = To, To = From, GroupBy = [service] };
     }

@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS purged_versions (
 ENGINE = MergeTree ORDER BY (billing_account_id, billing_period_start, load_id);
 
 -- on EachShard, stage 1
-CREATE TABLE IF NOT EXISTS cost_rows_local (
+CREATE TABLE IF NOT EXISTS cost_rows (
   load_id UInt64, row_seq UInt64, charge_date Date,
   AvailabilityZone Nullable(String),
   BilledCost Nullable(Decimal(38, 15)),
@@ -93,62 +93,71 @@ ORDER BY (BillingAccountId, charge_date, ifNull(ServiceName, ''), load_id, intHa
 SAMPLE BY intHash32(row_seq);
 
 -- on EachShard, stage 1
-CREATE TABLE IF NOT EXISTS cost_daily_local (
+CREATE TABLE IF NOT EXISTS cost_daily (
   load_id UInt64, billing_account_id String, billing_period_start DateTime('UTC'), day Date, provider Nullable(String), sub_account Nullable(String), service Nullable(String), service_category Nullable(String), region Nullable(String), charge_category Nullable(String), pricing_category Nullable(String), currency Nullable(String), consumed_unit Nullable(String),
   billed AggregateFunction(sum, Decimal(38, 15)), effective AggregateFunction(sum, Decimal(38, 15)), list AggregateFunction(sum, Decimal(38, 15)), qty AggregateFunction(sum, Decimal(38, 15)), qty_count AggregateFunction(sum, UInt64), row_count AggregateFunction(count))
 ENGINE = AggregatingMergeTree PARTITION BY toYYYYMM(day)
 ORDER BY (load_id, billing_account_id, billing_period_start, day, ifNull(provider, ''), isNull(provider), ifNull(sub_account, ''), isNull(sub_account), ifNull(service, ''), isNull(service), ifNull(service_category, ''), isNull(service_category), ifNull(region, ''), isNull(region), ifNull(charge_category, ''), isNull(charge_category), ifNull(pricing_category, ''), isNull(pricing_category), ifNull(currency, ''), isNull(currency), ifNull(consumed_unit, ''), isNull(consumed_unit));
 
 -- on EachShard, stage 2
-CREATE MATERIALIZED VIEW IF NOT EXISTS cost_daily_local_mv TO cost_daily_local AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS cost_daily_mv TO cost_daily AS
 SELECT load_id, BillingAccountId AS billing_account_id, BillingPeriodStart AS billing_period_start, charge_date AS day, ProviderName AS provider, SubAccountId AS sub_account, ServiceName AS service, ServiceCategory AS service_category, coalesce(RegionId, RegionName) AS region, ChargeCategory AS charge_category, PricingCategory AS pricing_category, BillingCurrency AS currency, ConsumedUnit AS consumed_unit,
   sumState(ifNull(BilledCost, toDecimal128(0, 15))) AS billed, sumState(ifNull(EffectiveCost, toDecimal128(0, 15))) AS effective, sumState(ifNull(ListCost, toDecimal128(0, 15))) AS list, sumState(ifNull(ConsumedQuantity, toDecimal128(0, 15))) AS qty, sumState(toUInt64(isNotNull(ConsumedQuantity))) AS qty_count, countState() AS row_count
-FROM cost_rows_local
+FROM cost_rows
 GROUP BY load_id, billing_account_id, billing_period_start, day, provider, sub_account, service, service_category, region, charge_category, pricing_category, currency, consumed_unit;
 
 -- on EachShard, stage 1
-CREATE TABLE IF NOT EXISTS cost_hourly_local (
+CREATE TABLE IF NOT EXISTS cost_hourly (
   load_id UInt64, billing_account_id String, billing_period_start DateTime('UTC'), hour DateTime('UTC'), provider Nullable(String), service Nullable(String), region Nullable(String), currency Nullable(String),
   billed AggregateFunction(sum, Decimal(38, 15)), effective AggregateFunction(sum, Decimal(38, 15)), list AggregateFunction(sum, Decimal(38, 15)), row_count AggregateFunction(count))
 ENGINE = AggregatingMergeTree PARTITION BY toYYYYMM(toDate(hour))
 ORDER BY (load_id, billing_account_id, billing_period_start, hour, ifNull(provider, ''), isNull(provider), ifNull(service, ''), isNull(service), ifNull(region, ''), isNull(region), ifNull(currency, ''), isNull(currency));
 
 -- on EachShard, stage 2
-CREATE MATERIALIZED VIEW IF NOT EXISTS cost_hourly_local_mv TO cost_hourly_local AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS cost_hourly_mv TO cost_hourly AS
 SELECT load_id, BillingAccountId AS billing_account_id, BillingPeriodStart AS billing_period_start, toStartOfHour(ChargePeriodStart) AS hour, ProviderName AS provider, ServiceName AS service, coalesce(RegionId, RegionName) AS region, BillingCurrency AS currency,
   sumState(ifNull(BilledCost, toDecimal128(0, 15))) AS billed, sumState(ifNull(EffectiveCost, toDecimal128(0, 15))) AS effective, sumState(ifNull(ListCost, toDecimal128(0, 15))) AS list, countState() AS row_count
-FROM cost_rows_local
+FROM cost_rows
 GROUP BY load_id, billing_account_id, billing_period_start, hour, provider, service, region, currency;
-
--- on Distributed, stage 2
-CREATE TABLE IF NOT EXISTS cost_rows AS cost_rows_local ENGINE = Distributed(dwcp, dwcp, cost_rows_local, cityHash64(BillingAccountId, BillingPeriodStart));
-
--- on Distributed, stage 2
-CREATE TABLE IF NOT EXISTS cost_daily AS cost_daily_local ENGINE = Distributed(dwcp, dwcp, cost_daily_local);
-
--- on Distributed, stage 2
-CREATE TABLE IF NOT EXISTS cost_hourly AS cost_hourly_local ENGINE = Distributed(dwcp, dwcp, cost_hourly_local);
 -- migration 2: cost_summary_daily: the daily rollup without sub-account, for dashboard queries
 
 -- on EachShard, stage 1
-CREATE TABLE IF NOT EXISTS cost_summary_daily_local (
+CREATE TABLE IF NOT EXISTS cost_summary_daily (
   load_id UInt64, billing_account_id String, billing_period_start DateTime('UTC'), day Date, provider Nullable(String), service Nullable(String), service_category Nullable(String), region Nullable(String), charge_category Nullable(String), pricing_category Nullable(String), currency Nullable(String), consumed_unit Nullable(String),
   billed AggregateFunction(sum, Decimal(38, 15)), effective AggregateFunction(sum, Decimal(38, 15)), list AggregateFunction(sum, Decimal(38, 15)), qty AggregateFunction(sum, Decimal(38, 15)), qty_count AggregateFunction(sum, UInt64), row_count AggregateFunction(count))
 ENGINE = AggregatingMergeTree PARTITION BY toYYYYMM(day)
 ORDER BY (load_id, billing_account_id, billing_period_start, day, ifNull(provider, ''), isNull(provider), ifNull(service, ''), isNull(service), ifNull(service_category, ''), isNull(service_category), ifNull(region, ''), isNull(region), ifNull(charge_category, ''), isNull(charge_category), ifNull(pricing_category, ''), isNull(pricing_category), ifNull(currency, ''), isNull(currency), ifNull(consumed_unit, ''), isNull(consumed_unit));
 
 -- on EachShard, stage 2
-INSERT INTO cost_summary_daily_local SELECT load_id, BillingAccountId AS billing_account_id, BillingPeriodStart AS billing_period_start, charge_date AS day, ProviderName AS provider, ServiceName AS service, ServiceCategory AS service_category, coalesce(RegionId, RegionName) AS region, ChargeCategory AS charge_category, PricingCategory AS pricing_category, BillingCurrency AS currency, ConsumedUnit AS consumed_unit,
+INSERT INTO cost_summary_daily SELECT load_id, BillingAccountId AS billing_account_id, BillingPeriodStart AS billing_period_start, charge_date AS day, ProviderName AS provider, ServiceName AS service, ServiceCategory AS service_category, coalesce(RegionId, RegionName) AS region, ChargeCategory AS charge_category, PricingCategory AS pricing_category, BillingCurrency AS currency, ConsumedUnit AS consumed_unit,
   sumState(ifNull(BilledCost, toDecimal128(0, 15))) AS billed, sumState(ifNull(EffectiveCost, toDecimal128(0, 15))) AS effective, sumState(ifNull(ListCost, toDecimal128(0, 15))) AS list, sumState(ifNull(ConsumedQuantity, toDecimal128(0, 15))) AS qty, sumState(toUInt64(isNotNull(ConsumedQuantity))) AS qty_count, countState() AS row_count
-FROM cost_rows_local WHERE (SELECT count() FROM cost_summary_daily_local) = 0
+FROM cost_rows WHERE (SELECT count() FROM cost_summary_daily) = 0
 GROUP BY load_id, billing_account_id, billing_period_start, day, provider, service, service_category, region, charge_category, pricing_category, currency, consumed_unit;
 
 -- on EachShard, stage 3
-CREATE MATERIALIZED VIEW IF NOT EXISTS cost_summary_daily_local_mv TO cost_summary_daily_local AS
+CREATE MATERIALIZED VIEW IF NOT EXISTS cost_summary_daily_mv TO cost_summary_daily AS
 SELECT load_id, BillingAccountId AS billing_account_id, BillingPeriodStart AS billing_period_start, charge_date AS day, ProviderName AS provider, ServiceName AS service, ServiceCategory AS service_category, coalesce(RegionId, RegionName) AS region, ChargeCategory AS charge_category, PricingCategory AS pricing_category, BillingCurrency AS currency, ConsumedUnit AS consumed_unit,
   sumState(ifNull(BilledCost, toDecimal128(0, 15))) AS billed, sumState(ifNull(EffectiveCost, toDecimal128(0, 15))) AS effective, sumState(ifNull(ListCost, toDecimal128(0, 15))) AS list, sumState(ifNull(ConsumedQuantity, toDecimal128(0, 15))) AS qty, sumState(toUInt64(isNotNull(ConsumedQuantity))) AS qty_count, countState() AS row_count
-FROM cost_rows_local
+FROM cost_rows
 GROUP BY load_id, billing_account_id, billing_period_start, day, provider, service, service_category, region, charge_category, pricing_category, currency, consumed_unit;
+-- migration 3: cost_tag_daily: the summary rollup per tag key and value, for tag queries
 
--- on Distributed, stage 3
-CREATE TABLE IF NOT EXISTS cost_summary_daily AS cost_summary_daily_local ENGINE = Distributed(dwcp, dwcp, cost_summary_daily_local);
+-- on EachShard, stage 1
+CREATE TABLE IF NOT EXISTS cost_tag_daily (
+  load_id UInt64, billing_account_id String, billing_period_start DateTime('UTC'), day Date, tag_key String, tag_value String, provider Nullable(String), service Nullable(String), service_category Nullable(String), region Nullable(String), charge_category Nullable(String), pricing_category Nullable(String), currency Nullable(String), consumed_unit Nullable(String),
+  billed AggregateFunction(sum, Decimal(38, 15)), effective AggregateFunction(sum, Decimal(38, 15)), list AggregateFunction(sum, Decimal(38, 15)), qty AggregateFunction(sum, Decimal(38, 15)), qty_count AggregateFunction(sum, UInt64), row_count AggregateFunction(count))
+ENGINE = AggregatingMergeTree PARTITION BY toYYYYMM(day)
+ORDER BY (tag_key, load_id, billing_account_id, billing_period_start, day, tag_value, ifNull(provider, ''), isNull(provider), ifNull(service, ''), isNull(service), ifNull(service_category, ''), isNull(service_category), ifNull(region, ''), isNull(region), ifNull(charge_category, ''), isNull(charge_category), ifNull(pricing_category, ''), isNull(pricing_category), ifNull(currency, ''), isNull(currency), ifNull(consumed_unit, ''), isNull(consumed_unit));
+
+-- on EachShard, stage 2
+INSERT INTO cost_tag_daily SELECT load_id, BillingAccountId AS billing_account_id, BillingPeriodStart AS billing_period_start, charge_date AS day, tag_key, tag_value, ProviderName AS provider, ServiceName AS service, ServiceCategory AS service_category, coalesce(RegionId, RegionName) AS region, ChargeCategory AS charge_category, PricingCategory AS pricing_category, BillingCurrency AS currency, ConsumedUnit AS consumed_unit,
+  sumState(ifNull(BilledCost, toDecimal128(0, 15))) AS billed, sumState(ifNull(EffectiveCost, toDecimal128(0, 15))) AS effective, sumState(ifNull(ListCost, toDecimal128(0, 15))) AS list, sumState(ifNull(ConsumedQuantity, toDecimal128(0, 15))) AS qty, sumState(toUInt64(isNotNull(ConsumedQuantity))) AS qty_count, countState() AS row_count
+FROM cost_rows ARRAY JOIN tag_keys AS tag_key, tag_values AS tag_value, arrayEnumerate(tag_keys) AS tag_pos WHERE indexOf(tag_keys, tag_key) = tag_pos AND (SELECT count() FROM cost_tag_daily) = 0
+GROUP BY load_id, billing_account_id, billing_period_start, day, tag_key, tag_value, provider, service, service_category, region, charge_category, pricing_category, currency, consumed_unit;
+
+-- on EachShard, stage 3
+CREATE MATERIALIZED VIEW IF NOT EXISTS cost_tag_daily_mv TO cost_tag_daily AS
+SELECT load_id, BillingAccountId AS billing_account_id, BillingPeriodStart AS billing_period_start, charge_date AS day, tag_key, tag_value, ProviderName AS provider, ServiceName AS service, ServiceCategory AS service_category, coalesce(RegionId, RegionName) AS region, ChargeCategory AS charge_category, PricingCategory AS pricing_category, BillingCurrency AS currency, ConsumedUnit AS consumed_unit,
+  sumState(ifNull(BilledCost, toDecimal128(0, 15))) AS billed, sumState(ifNull(EffectiveCost, toDecimal128(0, 15))) AS effective, sumState(ifNull(ListCost, toDecimal128(0, 15))) AS list, sumState(ifNull(ConsumedQuantity, toDecimal128(0, 15))) AS qty, sumState(toUInt64(isNotNull(ConsumedQuantity))) AS qty_count, countState() AS row_count
+FROM cost_rows ARRAY JOIN tag_keys AS tag_key, tag_values AS tag_value, arrayEnumerate(tag_keys) AS tag_pos WHERE indexOf(tag_keys, tag_key) = tag_pos
+GROUP BY load_id, billing_account_id, billing_period_start, day, tag_key, tag_value, provider, service, service_category, region, charge_category, pricing_category, currency, consumed_unit;
