@@ -8,7 +8,8 @@ using Dwcp.Bench.Nab;
 // Runs the online ensemble over the repository's NAB subset and scores it with the NAB scorer.
 // Usage: dotnet run -c Release --project bench/Dwcp.Bench.Nab [-- --no-write] [--sensitivity] [--diag] [--components A,B]
 //        [--shift N] [--calibration N] [--min-history N] [--refractory N] [--refractory-p P] [--refractory-ratio R]
-//        [--rank-window N] [--rank-history N] [--smooth N] [--tail N] [--fixed-tail]
+//        [--rank-window N] [--rank-history N] [--smooth N] [--tail N] [--fixed-tail] [--discord-window N] [--discord-history N]
+//        [--period-search N]
 var root = FindRoot();
 var write = !args.Contains("--no-write");
 var options = new OnlineDetectorOptions();
@@ -49,6 +50,15 @@ for (var i = 0; i < args.Length; i++)
         case "--min-history":
             options = options with { MinCalibrationHistory = int.Parse(args[++i], CultureInfo.InvariantCulture) };
             break;
+        case "--discord-window":
+            options = options with { DiscordWindow = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+            break;
+        case "--discord-history":
+            options = options with { DiscordHistory = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+            break;
+        case "--period-search":
+            options = options with { PeriodSearchLength = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+            break;
         case "--calibration":
             options = options with { CalibrationWindow = int.Parse(args[++i], CultureInfo.InvariantCulture) };
             break;
@@ -60,7 +70,7 @@ for (var i = 0; i < args.Length; i++)
 var diag = args.Contains("--diag");
 var corpus = NabCorpus.Load(Path.Combine(root, "data", "nab"));
 var watch = Stopwatch.StartNew();
-var (results, periods, _) = Run(options);
+var (results, periods, scoredDefault) = Run(options);
 watch.Stop();
 var rows = corpus.Sum(c => c.Values.Length);
 var md = new StringBuilder();
@@ -90,6 +100,11 @@ foreach (var r in results)
         md.AppendLine(CultureInfo.InvariantCulture, $"| {f.Name} | {periods[f.Name]} | {f.TruePositives} | {f.FalsePositives} | {f.FalseNegatives} | {f.RawScore:F3} |");
     }
 }
+
+md.AppendLine();
+md.AppendLine("## Leave one file out (threshold chosen on the other 17 files)");
+md.AppendLine();
+md.Append(SplitEvaluation.LeaveOneOut([("default", scoredDefault)], NabProfile.All));
 
 if (args.Contains("--sensitivity"))
 {
@@ -125,6 +140,9 @@ if (args.Contains("--sensitivity"))
         ("smoothing 12", options with { SmoothingWindow = 12 }),
         ("calibration history 300", options with { MinCalibrationHistory = 300 }),
         ("fixed combined tail", options with { FixedCombinedTail = true }),
+        ("+ window discord (w 6)", options with { Components = options.Components | EnsembleComponents.WindowDiscord, DiscordWindow = 6 }),
+        ("+ window discord (w 16)", options with { Components = options.Components | EnsembleComponents.WindowDiscord, DiscordWindow = 16 }),
+        ("+ window discord (w 48)", options with { Components = options.Components | EnsembleComponents.WindowDiscord, DiscordWindow = 48 }),
     };
     var all = new List<(string, List<(NabFile, IReadOnlyList<double>)>)>();
     foreach (var (name, o) in variants)
@@ -138,6 +156,10 @@ if (args.Contains("--sensitivity"))
     md.AppendLine("## Split check (choose variant and threshold on one half of the files, score the other half)");
     md.AppendLine();
     md.Append(SplitEvaluation.Report(all));
+    md.AppendLine();
+    md.AppendLine("## Leave one file out over the variants (variant and threshold chosen on the other 17 files)");
+    md.AppendLine();
+    md.Append(SplitEvaluation.LeaveOneOut(all, [NabProfile.Standard, NabProfile.RewardLowFpRate]));
 }
 
 Console.Write(md.ToString());

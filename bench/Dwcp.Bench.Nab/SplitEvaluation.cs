@@ -52,4 +52,61 @@ internal static class SplitEvaluation
         var perfect = profile.TpWeight * windows;
         return perfect == nullScore ? 0 : 100.0 * (files.Sum(f => f.RawScore) - nullScore) / (perfect - nullScore);
     }
+
+    /// <summary>
+    /// Leave-one-file-out: for each file, the threshold (and, with several variants, the variant) is chosen on the other
+    /// files and applied unchanged to the held-out one; the held-out raw scores are summed and normalised over the
+    /// corpus' windows. This is what the choice is worth on a file it never saw.
+    /// </summary>
+    public static string LeaveOneOut(IReadOnlyList<(string Name, List<(NabFile File, IReadOnlyList<double> Scores)> Scored)> variants, IReadOnlyList<NabProfile> profiles)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("| profile | in-sample (default) | held-out, default settings | held-out, variant also chosen without the file | variants chosen |");
+        sb.AppendLine("|---|---|---|---|---|");
+        var files = variants[0].Scored.Count;
+        foreach (var profile in profiles)
+        {
+            double heldDefault = 0, heldSelected = 0;
+            var windows = 0;
+            var chosen = new SortedDictionary<string, int>(StringComparer.Ordinal);
+            for (var f = 0; f < files; f++)
+            {
+                (string Name, double Train, double Threshold, List<(NabFile File, IReadOnlyList<double> Scores)> Scored) best = ("", double.NegativeInfinity, 0, []);
+                foreach (var (name, scored) in variants)
+                {
+                    var fit = NabScorer.Optimise(scored.Where((_, i) => i != f).ToList(), profile);
+                    if (name == variants[0].Name)
+                    {
+                        heldDefault += HeldOut(scored[f], profile, fit.Threshold).RawScore;
+                    }
+
+                    if (fit.NormalisedScore > best.Train)
+                    {
+                        best = (name, fit.NormalisedScore, fit.Threshold, scored);
+                    }
+                }
+
+                var held = HeldOut(best.Scored[f], profile, best.Threshold);
+                heldSelected += held.RawScore;
+                windows += held.TruePositives + held.FalseNegatives;
+                chosen[best.Name] = chosen.GetValueOrDefault(best.Name) + 1;
+            }
+
+            var inSample = NabScorer.Optimise(variants[0].Scored, profile).NormalisedScore;
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| {profile.Name} | {inSample:F1} | {Normalise(heldDefault, windows, profile):F1} | {(variants.Count > 1 ? Normalise(heldSelected, windows, profile).ToString("F1", CultureInfo.InvariantCulture) : "–")} | {(variants.Count > 1 ? string.Join(", ", chosen.Select(c => $"{c.Key} ×{c.Value}")) : "–")} |");
+        }
+
+        return sb.ToString();
+    }
+
+    private static NabFileResult HeldOut((NabFile File, IReadOnlyList<double> Scores) file, NabProfile profile, double threshold) =>
+        NabScorer.ScoreFile(file.File, file.Scores.Select(s => s >= threshold).ToArray(), profile);
+
+    private static double Normalise(double raw, int windows, NabProfile profile)
+    {
+        var nullScore = -profile.FnWeight * windows;
+        var perfect = profile.TpWeight * windows;
+        return perfect == nullScore ? 0 : 100.0 * (raw - nullScore) / (perfect - nullScore);
+    }
 }

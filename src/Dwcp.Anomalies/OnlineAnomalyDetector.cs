@@ -45,7 +45,7 @@ public sealed class OnlineAnomalyDetector
     public int? Period { get; private set; }
 
     /// <summary>Names of the components, in the order of <see cref="LastComponentPValues"/>.</summary>
-    public static IReadOnlyList<string> ComponentNames { get; } = ["seasonal-residual", "interval-breach", "cusum", "spectral-residual", "bocpd", "mean-shift", "variance-shift", "long-season-residual", "distribution-shift", "range-breach", "seasonal-shift", "smoothed"];
+    public static IReadOnlyList<string> ComponentNames { get; } = ["seasonal-residual", "interval-breach", "cusum", "spectral-residual", "bocpd", "mean-shift", "variance-shift", "long-season-residual", "distribution-shift", "range-breach", "seasonal-shift", "window-discord", "smoothed"];
 
     /// <summary>Each component's tail probability for the last point (1 while warming up): which detector fired.</summary>
     public IReadOnlyList<double> LastComponentPValues => _ensemble.ComponentPValues;
@@ -163,6 +163,7 @@ public sealed class OnlineAnomalyDetector
         private readonly RankShiftDetector? _rankShift;
         private readonly RangeBreachDetector? _rangeBreach;
         private readonly WindowShiftDetector? _seasonalShift;
+        private readonly WindowDiscordDetector? _discord;
         private readonly double[] _evidence;
         private readonly TailCalibrator? _smoothed;
         private double _evidenceSum;
@@ -188,9 +189,10 @@ public sealed class OnlineAnomalyDetector
             _rankShift = Has(EnsembleComponents.DistributionShift) ? new RankShiftDetector(o.RankWindow, o.RankHistory) : null;
             _rangeBreach = Has(EnsembleComponents.RangeBreach) ? new RangeBreachDetector(o.CalibrationWindow) : null;
             _seasonalShift = Has(EnsembleComponents.SeasonalShift) ? new WindowShiftDetector(Math.Max(o.ShiftWindow, period / 2)) : null;
+            _discord = Has(EnsembleComponents.WindowDiscord) ? new WindowDiscordDetector(o.DiscordWindow, o.DiscordHistory) : null;
             _evidence = new double[Math.Max(1, o.SmoothingWindow)];
             _smoothed = o.SmoothingWindow > 1 ? new TailCalibrator(o.CalibrationWindow, o.MinCalibrationHistory, o.TailCount) : null;
-            const int k = 11;
+            const int k = 12;
             _calibrators = new TailCalibrator?[k];
             for (var i = 0; i < k; i++)
             {
@@ -237,6 +239,7 @@ public sealed class OnlineAnomalyDetector
             _stats[8] = _rankShift?.Update(value) ?? 0;
             _stats[9] = _rangeBreach?.Update(value) ?? 0;
             _stats[10] = _seasonalShift?.Update(_longResidual?.LastZ ?? _residual.LastZ) ?? 0;
+            _stats[11] = _discord?.Update(Math.Clamp(_residual.LastZ, -5, 5)) ?? 0;
             var minP = 1.0;
             var warm = true;
             for (var i = 0; i < _stats.Length; i++)

@@ -43,6 +43,12 @@ public enum EnsembleComponents
     /// </summary>
     SeasonalShift = 1024,
 
+    /// <summary>
+    /// Distance from the window of the last residual z-scores to its nearest earlier non-overlapping window (a residual
+    /// pattern never seen before).
+    /// </summary>
+    WindowDiscord = 2048,
+
     /// <summary>The default set (chosen on the NAB subset; see docs/anomalies.md).</summary>
     Default = SeasonalResidual | IntervalBreach | Cusum | SpectralResidual | VarianceShift | LongSeasonResidual,
 }
@@ -106,6 +112,12 @@ public sealed record OnlineDetectorOptions
     /// </summary>
     public int SmoothingWindow { get; init; }
 
+    /// <summary>Values per window of the window-discord component.</summary>
+    public int DiscordWindow { get; init; } = 16;
+
+    /// <summary>Earlier windows the window-discord component searches for a near match.</summary>
+    public int DiscordHistory { get; init; } = 1000;
+
     internal void Validate()
     {
         if (!(FpRate > 0 && FpRate < 1))
@@ -131,6 +143,8 @@ public sealed record OnlineDetectorOptions
         ArgumentOutOfRangeException.ThrowIfNegative(SmoothingWindow);
         ArgumentOutOfRangeException.ThrowIfLessThan(RankWindow, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(RankHistory, 10);
+        ArgumentOutOfRangeException.ThrowIfLessThan(DiscordWindow, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(DiscordHistory, 1);
         if (!(RefractoryPValue > 0 && RefractoryPValue < 1) || !(RefractoryRatio > 0 && RefractoryRatio <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(RefractoryPValue), $"RefractoryPValue ({RefractoryPValue}) must be in (0, 1) and RefractoryRatio ({RefractoryRatio}) in (0, 1].");

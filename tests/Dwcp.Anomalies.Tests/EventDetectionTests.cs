@@ -10,7 +10,8 @@ namespace Dwcp.Anomalies.Tests;
 public sealed class EventDetectionTests
 {
     private static readonly EnsembleComponents AllOptional =
-        EnsembleComponents.Default | EnsembleComponents.DistributionShift | EnsembleComponents.RangeBreach | EnsembleComponents.SeasonalShift;
+        EnsembleComponents.Default | EnsembleComponents.DistributionShift | EnsembleComponents.RangeBreach | EnsembleComponents.SeasonalShift |
+        EnsembleComponents.WindowDiscord;
 
     [Fact]
     public void RankShift_matches_a_hand_computed_mid_rank_statistic()
@@ -130,6 +131,9 @@ public sealed class EventDetectionTests
         Assert.Contains("RefractoryRatio", e.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => new OnlineAnomalyDetector(new OnlineDetectorOptions { SmoothingWindow = -1 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new OnlineAnomalyDetector(new OnlineDetectorOptions { RankWindow = 1 }));
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => new OnlineAnomalyDetector(new OnlineDetectorOptions { DiscordWindow = 1 }));
+        Assert.Contains("DiscordWindow", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new OnlineAnomalyDetector(new OnlineDetectorOptions { DiscordHistory = 0 }));
     }
 
     private static double MinComponentP(double[] x, OnlineDetectorOptions options, int component, int from, int to)
