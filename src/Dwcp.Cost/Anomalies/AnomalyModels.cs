@@ -34,6 +34,9 @@ public sealed record AnomalyRequest
     /// <summary>Days of history before <see cref="From"/> the detector may look at (default 365).</summary>
     public int HistoryDays { get; init; } = 365;
 
+    /// <summary>The materiality floor a reported day's dollar impact must reach (default <see cref="AnomalyMateriality.Default"/>: at least 10 and a tenth of a normal day's spend).</summary>
+    public AnomalyMateriality Materiality { get; init; } = AnomalyMateriality.Default;
+
     /// <summary>
     /// Publish newly found anomalies to the service's feed (subscriptions, webhook). Only the server's monitor sets it: a
     /// query over an old date range must not raise alerts about old days.

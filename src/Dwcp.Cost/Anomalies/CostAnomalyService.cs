@@ -65,6 +65,16 @@ public sealed class CostAnomalyService
             throw new CostQueryException(CostQueryErrorKind.InvalidArgument, $"historyDays must be between 0 and 3000; got {request.HistoryDays}.");
         }
 
+        ArgumentNullException.ThrowIfNull(request.Materiality);
+        try
+        {
+            request.Materiality.Validate();
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new CostQueryException(CostQueryErrorKind.InvalidArgument, $"materiality.{ex.ParamName}: {ex.Message.Split(" (Parameter", 2)[0]}");
+        }
+
         var range = await _costs.GetDataRangeAsync(scope, cancellationToken).ConfigureAwait(false);
         var to = request.To ?? range.To ?? DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
         var from = request.From ?? to.AddDays(-(DefaultReportDays - 1));
@@ -94,7 +104,7 @@ public sealed class CostAnomalyService
             }
 
             scanned++;
-            var model = SeriesModel.Fit(series.First, series.Parts, request.Threshold);
+            var model = SeriesModel.Fit(series.First, series.Parts, request.Threshold, request.Materiality);
             for (var i = Math.Max(0, model.IndexOf(from)); i <= model.IndexOf(to) && i < model.Actual.Length; i++)
             {
                 if (model.Flagged[i] && model.Actual[i] != model.Expected[i])
@@ -177,9 +187,24 @@ public sealed class CostAnomalyService
             IEnumerable<CostDetailRow> Rows(DateOnly d) => detail.TryGetValue((p.Key.Provider, p.Key.Service, p.Key.Currency, d), out var rows)
                 ? rows.Where(r => p.Key.Account is null || r.BillingAccount == p.Key.Account).Select(r => r.Row)
                 : [];
+
+            // A baseline day's month-priced usage restated in the anomalous day's month (see MonthProration).
+            IEnumerable<CostDetailRow> RestatedRows(DateOnly b, DateOnly d, AnomalySeriesKey key) => detail.TryGetValue((key.Provider, key.Service, key.Currency, b), out var rows)
+                ? rows.Where(r => key.Account is null || r.BillingAccount == key.Account)
+                    .Select(r => r.MonthPriced && CalendarCharges.KindOf(r.Row.ChargeCategory) == ChargeKind.Usage ? r.Row with { Cost = r.Row.Cost * MonthProration.Factor(b, d) } : r.Row)
+                : [];
+            var (expectedDay, score, keep) = Prorate(p.Model, p.Index, p.Expected, p.Baseline, d => detail.TryGetValue((p.Key.Provider, p.Key.Service, p.Key.Currency, d), out var rows)
+                ? rows.Where(r => r.MonthPriced && (p.Key.Account is null || r.BillingAccount == p.Key.Account)).Select(r => r.Row)
+                : []);
+            if (!keep)
+            {
+                continue;
+            }
+
+            var baselineDays = expectedDay.Baseline.Select(b => p.Model.First.AddDays(b)).ToArray();
             var dayRows = Rows(day).ToList();
-            var baseRows = ExpectedRows(dayRows, p.Baseline.SelectMany(Rows), p.References.SelectMany(Rows), p.Expected);
-            var rootCause = AllocatedRootCause.Decompose(dayRows, baseRows, p.Expected.Total);
+            var baseRows = ExpectedRows(dayRows, baselineDays.SelectMany(b => RestatedRows(b, day, p.Key)), p.References.SelectMany(Rows), expectedDay);
+            var rootCause = AllocatedRootCause.Decompose(dayRows, baseRows, expectedDay.Total);
             var expected = rootCause.Expected;
             var actual = rootCause.Actual;
             var deviation = SeverityPolicy.DeviationPercentage(expected, actual);
@@ -198,7 +223,7 @@ public sealed class CostAnomalyService
                 RootCauses = actual >= expected ? [.. rootCause.Increases, .. rootCause.Decreases] : [.. rootCause.Decreases, .. rootCause.Increases],
                 ProbableCauses = rules.Select(r => r.ProbableCause).Distinct().ToList(),
                 RecommendedActions = rules.Select(r => r.RecommendedAction).Distinct().ToList(),
-                Score = p.Model.Scores[p.Index] * assessment.ScoreMultiplier,
+                Score = score * assessment.ScoreMultiplier,
                 Suppressed = assessment.Suppressed,
             };
             list.Add(new StoreCostAnomaly(AnomalyId.Of(p.Key, day), p.Key.Currency, anomaly, Window(p.Model, p.Index, expected), Fold(rootCause.ByDimension)));
@@ -262,7 +287,37 @@ public sealed class CostAnomalyService
         return points;
     }
 
-    private sealed record DetailRow(string? BillingAccount, CostDetailRow Row);
+    /// <summary>
+    /// Re-judges a flagged usage day whose baseline holds month-priced usage from months of another length, with that
+    /// usage restated in the day's month (<see cref="MonthProration"/>). Other days keep the model's answer.
+    /// </summary>
+    private static (ExpectedDay Expected, double Score, bool Keep) Prorate(SeriesModel model, int index, ExpectedDay expected, DateOnly[] baseline, Func<DateOnly, IEnumerable<CostDetailRow>> monthPriced)
+    {
+        var day = model.First.AddDays(index);
+        var adjust = new Dictionary<int, decimal>();
+        if (model.IsCandidate(index))
+        {
+            foreach (var b in baseline)
+            {
+                var factor = MonthProration.Factor(b, day);
+                var cost = monthPriced(b).Where(r => CalendarCharges.KindOf(r.ChargeCategory) == ChargeKind.Usage).Sum(r => r.Cost);
+                if (factor != 1 && cost != 0)
+                {
+                    adjust[model.IndexOf(b)] = cost * (factor - 1);
+                }
+            }
+        }
+
+        if (adjust.Count == 0)
+        {
+            return (expected, model.Scores[index], true);
+        }
+
+        var (restated, flagged, score) = model.Restate(index, adjust);
+        return (restated, score, flagged);
+    }
+
+    private sealed record DetailRow(string? BillingAccount, CostDetailRow Row, bool MonthPriced);
 
     /// <summary>Detail rows of the needed (service, day) pairs, read with the caller's scope, grouped per pair.</summary>
     private async Task<Dictionary<(string, string, string, DateOnly), List<DetailRow>>> ReadDetailAsync(
@@ -294,7 +349,7 @@ public sealed class CostAnomalyService
                 result[key] = rows = [];
             }
 
-            rows.Add(new DetailRow(row.BillingAccountId, ToDetail(row, measure)));
+            rows.Add(new DetailRow(row.BillingAccountId, ToDetail(row, measure), MonthProration.IsMonthPriced(row.PricingUnit, row.ChargeFrequency)));
         }
 
         return result;
