@@ -17,16 +17,17 @@ internal static class Eval
     {
         var scores = new List<MethodScore>();
         // "gbm" methods use the default (direct) global model; "…gbm-rec" the recursive one, kept for comparison.
-        var gbms = new Dictionary<GbmStrategy, (GlobalGbm Model, double Seconds)>();
-        foreach (var strategy in new[] { GbmStrategy.Direct, GbmStrategy.Recursive })
+        var gbms = new Dictionary<string, (GlobalGbm Model, double Seconds)>();
+        foreach (var variant in new[] { "direct", "rec", "held" })
         {
-            if (methods.Any(m => m.Contains("gbm", StringComparison.Ordinal) && StrategyOf(m) == strategy))
+            if (methods.Any(m => m.Contains("gbm", StringComparison.Ordinal) && GbmVariant(m) == variant))
             {
                 var sw = Stopwatch.StartNew();
                 var periods = set.Cases[0].Periods;
-                var model = GlobalGbm.Train(set.GbmTrain ?? [.. set.Cases.Select(c => c.Train)], set.Horizon, periods, holdOut: new AutoForecasterOptions().BacktestOrigins * set.Horizon, strategy: strategy);
-                gbms[strategy] = (model, sw.Elapsed.TotalSeconds);
-                log.WriteLine($"  gbm ({strategy}) trained in {sw.Elapsed.TotalSeconds:F1}s");
+                var strategy = variant == "rec" ? GbmStrategy.Recursive : GbmStrategy.Direct;
+                var model = GlobalGbm.Train(set.GbmTrain ?? [.. set.Cases.Select(c => c.Train)], set.Horizon, periods, holdOut: new AutoForecasterOptions().BacktestOrigins * set.Horizon, strategy: strategy, refitFull: variant == "direct");
+                gbms[variant] = (model, sw.Elapsed.TotalSeconds);
+                log.WriteLine($"  gbm ({variant}) trained in {sw.Elapsed.TotalSeconds:F1}s");
             }
         }
 
@@ -34,8 +35,8 @@ internal static class Eval
         {
             var sw = Stopwatch.StartNew();
             var results = new ForecastResult[set.Cases.Count];
-            var (gbm, gbmTrainSeconds) = gbms.TryGetValue(StrategyOf(method), out var g) ? g : (null, 0.0);
-            string name = method.EndsWith("-rec", StringComparison.Ordinal) ? method[..^4] : method;
+            var (gbm, gbmTrainSeconds) = gbms.TryGetValue(GbmVariant(method), out var g) ? g : (null, 0.0);
+            string name = method.EndsWith("-rec", StringComparison.Ordinal) ? method[..^4] : method.EndsWith("-held", StringComparison.Ordinal) ? method[..^5] : method;
             Parallel.For(0, set.Cases.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
             {
                 var c = set.Cases[i];
@@ -83,8 +84,12 @@ internal static class Eval
         return scores;
     }
 
-    private static GbmStrategy StrategyOf(string method) =>
-        method.EndsWith("gbm-rec", StringComparison.Ordinal) ? GbmStrategy.Recursive : GbmStrategy.Direct;
+    /// <summary>
+    /// "rec": recursive global model (<c>…gbm-rec</c>); "held": direct without the final refit (<c>…gbm-held</c>, the
+    /// default before 2026-11-28 evening); else direct, refitted on every point for the final forecast (as the CSV job).
+    /// </summary>
+    private static string GbmVariant(string method) =>
+        method.EndsWith("gbm-rec", StringComparison.Ordinal) ? "rec" : method.EndsWith("gbm-held", StringComparison.Ordinal) ? "held" : "direct";
 
     public static ForecastResult Forecast(string method, ForecastRequest req, GlobalGbm? gbm) => method switch
     {
@@ -109,10 +114,17 @@ internal static class Eval
                 "best" => o with { FixedMembers = 0 },
                 "med" => o with { Combination = CombinationRule.Median },
                 "eq" => o with { Combination = CombinationRule.Equal },
+                "trim" => o with { Combination = CombinationRule.Trimmed },
                 "m4" => o with { Models = [.. o.Models, "m4comb"] },
+                "bc" => o with { BoxCoxModels = ["ets", "theta", "arima"] },
+                "bcall" => o with { BoxCoxModels = ["ets", "theta", "arima", "mstl", "m4comb"] },
+                "bias" => o with { BoxCoxBiasAdjust = true },
+                "old" => o with { SubDailyExclude = [], SubDailyBoxCoxModels = [] },
+                "hp" => o with { SubDailyExclude = ["m4comb"] },
+                "sbc" => o with { BoxCoxModels = [], SubDailyBoxCoxModels = ["ets", "theta", "arima", "mstl", "m4comb"] },
                 _ when part.StartsWith("x", StringComparison.Ordinal) => o with { MaxRelativeError = double.Parse(part[1..], CultureInfo.InvariantCulture) },
                 _ when part.StartsWith('k') => o with { BacktestOrigins = int.Parse(part[1..], CultureInfo.InvariantCulture) },
-                _ => throw new ArgumentException($"Unknown auto variant '{part}' in '{method}'; use topN, best, kN, med, eq, m4 or xR."),
+                _ => throw new ArgumentException($"Unknown auto variant '{part}' in '{method}'; use topN, best, kN, med, eq, trim, m4, bc, bcall, sbc, bias, old, hp or xR."),
             };
         }
 

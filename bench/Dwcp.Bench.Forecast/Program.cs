@@ -5,10 +5,11 @@ using Dwcp.Bench.Forecast;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-if (args.Length == 0 || args[0] is not ("eval" or "speed"))
+if (args.Length == 0 || args[0] is not ("eval" or "speed" or "cost"))
 {
     Console.Error.WriteLine("usage: eval [--sets taxi,hourly,weekly,m4hourly,m4weekly] [--count 200] [--methods naive,snaive,naive2,theta,ets,arima,mstl,auto] [--threads 2] [--out bench/results]");
     Console.Error.WriteLine("       speed [--series 1000] [--points 1000] [--subset 200] [--threads 2] [--out bench/results]");
+    Console.Error.WriteLine("       cost [--out bench/results]   (the demo-estate cost-forecast table of docs/forecasting.md)");
     return 2;
 }
 
@@ -55,6 +56,14 @@ if (args[0] == "eval")
 
     string path = Path.Combine(outDir, $"forecast-eval-{stamp}.md");
     File.WriteAllText(path, sb.ToString());
+    Console.WriteLine("wrote " + path);
+    return 0;
+}
+
+if (args[0] == "cost")
+{
+    string path = Path.Combine(outDir, $"forecast-cost-{stamp}.md");
+    File.WriteAllText(path, CostTable.Run(machine));
     Console.WriteLine("wrote " + path);
     return 0;
 }

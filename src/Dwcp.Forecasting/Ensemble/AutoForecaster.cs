@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dwcp.Forecasting.Analysis;
 using Dwcp.Forecasting.Models;
+using Dwcp.Forecasting.Numerics;
 
 namespace Dwcp.Forecasting.Ensemble;
 
@@ -41,6 +42,31 @@ public sealed record AutoForecasterOptions
     /// <summary>How the members of a combination are averaged (default: weights ∝ 1/backtest MASE).</summary>
     public CombinationRule Combination { get; init; } = CombinationRule.InverseError;
 
+    /// <summary>
+    /// Candidates fitted on the Box-Cox scale (λ by <see cref="BoxCox.Guerrero"/> on the smallest kept period)
+    /// when every value is strictly positive, and transformed back with a bias-adjusted mean; default none.
+    /// </summary>
+    public IReadOnlyList<string> BoxCoxModels { get; init; } = [];
+
+    /// <summary>
+    /// As <see cref="BoxCoxModels"/>, for sub-daily series only (smallest requested period a multiple of 24); default
+    /// ets, theta, arima, mstl, m4comb (on the M4-like hourly set OWA 0.614 → 0.601, taxi 0.452 → 0.423; on weekly
+    /// series the transform did not help, 0.890 → 0.893–0.901).
+    /// </summary>
+    public IReadOnlyList<string> SubDailyBoxCoxModels { get; init; } = ModelCatalog.SubDailyBoxCoxNames;
+
+    /// <summary>
+    /// When true, Box-Cox forecasts are back-transformed to the mean (bias-adjusted); when false (default), to the
+    /// median, which minimises absolute errors (sMAPE, MASE, WAPE): taxi MASE 0.767 → 0.722 with the median.
+    /// </summary>
+    public bool BoxCoxBiasAdjust { get; init; }
+
+    /// <summary>
+    /// Candidates left out for sub-daily series (smallest requested period a multiple of 24, e.g. hourly 24/168 or
+    /// 30-minute 48/336); default m4comb (on the M4-like hourly set OWA 0.622 → 0.614 without it).
+    /// </summary>
+    public IReadOnlyList<string> SubDailyExclude { get; init; } = ModelCatalog.SubDailyExcludedNames;
+
     /// <summary>Optional profile that accumulates time per model and phase.</summary>
     public ForecastProfile? Profile { get; init; }
 }
@@ -56,6 +82,9 @@ public enum CombinationRule
 
     /// <summary>Per-step median of the members (the mean of the middle two for an even count).</summary>
     Median,
+
+    /// <summary>Per-step trimmed mean: the lowest and the highest member dropped (with three or more), the rest averaged.</summary>
+    Trimmed,
 }
 
 /// <summary>
@@ -104,6 +133,7 @@ public sealed class AutoForecaster : IForecastModel
         int n = y.Length, h = request.Horizon;
         var notes = new List<string>();
         var periods = request.SeasonalPeriods.Where(p => p >= 2).Distinct().Order().ToArray();
+        bool subDaily = IsSubDaily(periods);
         if (_options.DetectSeasonality && periods.Length > 0)
         {
             var kept = periods.Where(p => n >= 2 * p && SeriesAnalysis.SeasonalStrength(y, p) >= SeriesAnalysis.SeasonalityThreshold).ToArray();
@@ -115,8 +145,15 @@ public sealed class AutoForecaster : IForecastModel
             periods = kept;
         }
 
-        var models = _options.Models.Where(m => !m.Equals("gbm", StringComparison.OrdinalIgnoreCase))
-            .Select(ModelCatalog.Create).Concat(extraModels).ToList();
+        var names = _options.Models.Where(m => !m.Equals("gbm", StringComparison.OrdinalIgnoreCase)).ToList();
+        if (subDaily && names.Any(m => !_options.SubDailyExclude.Contains(m, StringComparer.OrdinalIgnoreCase)))
+        {
+            // The sub-daily pool; never empties a list that names only excluded models.
+            names = [.. names.Where(m => !_options.SubDailyExclude.Contains(m, StringComparer.OrdinalIgnoreCase))];
+        }
+
+        var models = names.Select(ModelCatalog.Create).Concat(extraModels).ToList();
+        models = WithBoxCox(models, subDaily ? [.. _options.BoxCoxModels, .. _options.SubDailyBoxCoxModels] : _options.BoxCoxModels, y, periods, notes);
         if (models.Count == 0)
         {
             throw new ArgumentException("No candidate models: name at least one model in AutoForecasterOptions.Models or pass a global model.", nameof(request));
@@ -192,14 +229,14 @@ public sealed class AutoForecaster : IForecastModel
         var coverage = new Dictionary<double, double>();
         var intervals = new List<PredictionInterval>();
         var method = IntervalMethod.Conformal;
-        if (bestSet.Length == 1 && (finals[bestSet[0]].StdDev is not null || finals[bestSet[0]].Paths is not null) && request.Levels.Count > 0)
+        if (bestSet.Length == 1 && finals[bestSet[0]].HasIntervals && request.Levels.Count > 0)
         {
             var run = runs[bestSet[0]];
             int widest = Enumerable.Range(0, request.Levels.Count).MaxBy(i => request.Levels[i]);
             double modelCov = Backtest.ModelCoverage(run, y, origins, widest);
             if (Math.Abs(modelCov - request.Levels[widest] / 100) <= 0.10)
             {
-                method = finals[bestSet[0]].StdDev is not null ? IntervalMethod.Analytic : IntervalMethod.Simulated;
+                method = finals[bestSet[0]].StdDev is not null || finals[bestSet[0]].Bounds is not null ? IntervalMethod.Analytic : IntervalMethod.Simulated;
                 for (int li = 0; li < request.Levels.Count; li++)
                 {
                     var (lo, hi) = ModelBase.IntervalsFrom(finals[bestSet[0]], request.Levels[li]);
@@ -245,6 +282,26 @@ public sealed class AutoForecaster : IForecastModel
             Notes = notes,
             Reforecast = prefix => Mix([.. bestSet.Select(i => (finals[i].Fixed ?? models[i]).Run(prefix, h, periods).Mean)], bestW),
         });
+    }
+
+    /// <summary>
+    /// Sub-daily data by its periods: the smallest is a multiple of 24 (the daily cycle of hourly, 30-, 15-, 10-, 5- or
+    /// 1-minute data: 24, 48, 96, 144, 288, 1440). Weekly (52), daily (7, 30, 365) and monthly (12) periods are not.
+    /// </summary>
+    internal static bool IsSubDaily(int[] sortedPeriods) => sortedPeriods.Length > 0 && sortedPeriods[0] % 24 == 0;
+
+    /// <summary>Wraps the candidates named in <see cref="AutoForecasterOptions.BoxCoxModels"/> when every value is positive.</summary>
+    private List<ModelBase> WithBoxCox(List<ModelBase> models, IReadOnlyList<string> names, double[] y, int[] periods, List<string> notes)
+    {
+        if (names.Count == 0 || y.Length < SeriesAnalysis.MinimumForModels || y.Any(v => !(v > 0))
+            || !models.Any(m => names.Contains(m.Name, StringComparer.OrdinalIgnoreCase)))
+        {
+            return models;
+        }
+
+        double lambda = BoxCox.Guerrero(y, periods.Length > 0 ? periods[0] : 2);
+        notes.Add($"Box-Cox λ = {lambda.ToString("0.00", CultureInfo.InvariantCulture)} (Guerrero) for {string.Join(',', names)}");
+        return [.. models.Select(m => names.Contains(m.Name, StringComparer.OrdinalIgnoreCase) ? new BoxCoxModel(m, lambda, _options.BoxCoxBiasAdjust) : m)];
     }
 
     /// <summary>A history without negative values (costs, counts) gets forecasts and bounds cut at zero.</summary>
@@ -306,7 +363,12 @@ public sealed class AutoForecaster : IForecastModel
 
     /// <summary>Averages member forecasts by the configured <see cref="CombinationRule"/>.</summary>
     private double[] Mix(IReadOnlyList<double[]> parts, IReadOnlyList<double> weights) =>
-        _options.Combination == CombinationRule.Median ? Backtest.Median(parts) : Backtest.Combine(parts, weights);
+        _options.Combination switch
+        {
+            CombinationRule.Median => Backtest.Median(parts),
+            CombinationRule.Trimmed => Backtest.TrimmedMean(parts),
+            _ => Backtest.Combine(parts, weights),
+        };
 
     private double[] Weights(double[] scores)
     {

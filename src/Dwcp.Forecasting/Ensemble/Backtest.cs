@@ -47,7 +47,7 @@ internal static class Backtest
             var train = y[..origins[j]];
             var o = model.Run(train, horizon, periods);
             fc[j] = o.Mean;
-            if (o.StdDev is null && o.Paths is null)
+            if (!o.HasIntervals)
             {
                 iv = null;
             }
@@ -314,6 +314,32 @@ internal static class Backtest
             Array.Sort(col);
             int mid = col.Length / 2;
             r[s] = col.Length % 2 == 1 ? col[mid] : (col[mid - 1] + col[mid]) / 2;
+        }
+
+        return r;
+    }
+
+    /// <summary>Per-step trimmed mean: the lowest and highest part dropped when there are at least three, the rest averaged.</summary>
+    public static double[] TrimmedMean(IReadOnlyList<double[]> parts)
+    {
+        if (parts.Count < 3)
+        {
+            return Combine(parts, [.. parts.Select(_ => 1.0 / parts.Count)]);
+        }
+
+        var r = new double[parts[0].Length];
+        for (int s = 0; s < r.Length; s++)
+        {
+            double sum = 0, lo = double.PositiveInfinity, hi = double.NegativeInfinity;
+            for (int k = 0; k < parts.Count; k++)
+            {
+                double v = parts[k][s];
+                sum += v;
+                lo = Math.Min(lo, v);
+                hi = Math.Max(hi, v);
+            }
+
+            r[s] = (sum - lo - hi) / (parts.Count - 2);
         }
 
         return r;

@@ -11,6 +11,12 @@ public static class ModelCatalog
     /// <summary>The models <c>auto</c> stands for.</summary>
     public static IReadOnlyList<string> AutoNames { get; } = ["ets", "theta", "arima", "mstl", "m4comb", "snaive", "drift"];
 
+    /// <summary>Candidates <c>auto</c> leaves out for sub-daily series (see <see cref="AutoForecasterOptions.SubDailyExclude"/>).</summary>
+    public static IReadOnlyList<string> SubDailyExcludedNames { get; } = ["m4comb"];
+
+    /// <summary>Candidates <c>auto</c> fits on the Box-Cox scale for positive sub-daily series (see <see cref="AutoForecasterOptions.SubDailyBoxCoxModels"/>).</summary>
+    public static IReadOnlyList<string> SubDailyBoxCoxNames { get; } = ["ets", "theta", "arima", "mstl", "m4comb"];
+
     /// <summary>Creates the model named <paramref name="name"/> (case-insensitive).</summary>
     /// <exception cref="ArgumentException">Unknown name; the message lists the valid ones.</exception>
     public static ModelBase Create(string name)

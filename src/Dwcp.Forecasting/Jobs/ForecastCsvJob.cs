@@ -94,12 +94,14 @@ public static class ForecastCsvJob
         var warnings = new List<string>();
         var prepared = raw.Select(r => CsvSeries.Prepare(sourceName, r.Id, r.Item2, options.Aggregate, warnings)).ToArray();
         var names = ModelNames(options.Models);
+        bool named = !options.Models.Any(m => m.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase));
         var auto = new AutoForecaster(new AutoForecasterOptions
         {
             Models = [.. names.Where(n => n != "gbm")],
             DetectSeasonality = options.SeasonalPeriods is null,
+            SubDailyExclude = named ? [] : ModelCatalog.SubDailyExcludedNames, // models named by the caller all run
         });
-        bool autoGlobal = options.Models.Any(m => m.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase))
+        bool autoGlobal = !named
             && prepared.Length >= AutoGlobalMinSeries
             && prepared.All(p => p.Frequency.Name == prepared[0].Frequency.Name);
         GlobalGbm? trained = null;
@@ -150,7 +152,7 @@ public static class ForecastCsvJob
         var periods = options.SeasonalPeriods ?? prepared[0].Frequency.CandidatePeriods;
         try
         {
-            return GlobalGbm.Train([.. prepared.Select(p => p.Values)], options.Horizon, [.. periods], holdOut: options.Horizon * new AutoForecasterOptions().BacktestOrigins);
+            return GlobalGbm.Train([.. prepared.Select(p => p.Values)], options.Horizon, [.. periods], holdOut: options.Horizon * new AutoForecasterOptions().BacktestOrigins, refitFull: true);
         }
         catch (ArgumentException ex)
         {

@@ -33,8 +33,18 @@ public sealed class GlobalGbm : IDisposable
     /// <summary>How multi-step forecasts are made.</summary>
     public GbmStrategy Strategy { get; }
 
+    /// <summary>
+    /// The same model retrained on every point (no hold-out) for the final forecasts, when
+    /// <c>refitFull</c> was asked for; the held-out model still produces the backtest forecasts that weigh it.
+    /// </summary>
+    private GlobalGbm? _final;
+
     /// <inheritdoc />
-    public void Dispose() => _engines.Dispose();
+    public void Dispose()
+    {
+        _engines.Dispose();
+        _final?.Dispose();
+    }
 
     /// <summary>Periods the features were built for.</summary>
     public IReadOnlyList<int> Periods { get; }
@@ -48,16 +58,33 @@ public sealed class GlobalGbm : IDisposable
     /// <paramref name="strategy"/>: <see cref="GbmStrategy.Direct"/> (default; see <see cref="GbmDirectFeatures"/>) or
     /// <see cref="GbmStrategy.Recursive"/> (the one-step model fed its own forecasts).
     /// </summary>
+    /// <param name="series">Training series.</param>
+    /// <param name="horizon">Forecast horizon (the direct model's steps).</param>
+    /// <param name="periods">Seasonal periods of the features.</param>
+    /// <param name="holdOut">Points left out at the end of every series (the backtest windows).</param>
+    /// <param name="seed">Sampling and LightGBM seed.</param>
+    /// <param name="strategy">Multi-step strategy.</param>
+    /// <param name="refitFull">When true and <paramref name="holdOut"/> &gt; 0, a second model is trained on every point and
+    /// makes the final forecasts, while the held-out one makes the backtest forecasts (twice the training time).</param>
     /// <exception cref="ArgumentException">Fewer than 20 training samples.</exception>
-    public static GlobalGbm Train(IReadOnlyList<double[]> series, int horizon, int[] periods, int holdOut = 0, int seed = 1, GbmStrategy strategy = GbmStrategy.Direct)
+    public static GlobalGbm Train(IReadOnlyList<double[]> series, int horizon, int[] periods, int holdOut = 0, int seed = 1, GbmStrategy strategy = GbmStrategy.Direct, bool refitFull = false)
     {
         ArgumentNullException.ThrowIfNull(series);
         // Keep the periods that at least half of the series can support (two cycles plus room for samples).
         periods = [.. periods.Where(p => p >= 2 && series.Count(s => s.Length - holdOut >= 2 * p + 20) * 2 >= series.Count).Distinct().Order()];
-        return strategy == GbmStrategy.Direct
+        var model = Fit(series, horizon, periods, holdOut, seed, strategy);
+        if (refitFull && holdOut > 0)
+        {
+            model._final = Fit(series, horizon, periods, 0, seed, strategy);
+        }
+
+        return model;
+    }
+
+    private static GlobalGbm Fit(IReadOnlyList<double[]> series, int horizon, int[] periods, int holdOut, int seed, GbmStrategy strategy) =>
+        strategy == GbmStrategy.Direct
             ? Fit(DirectRows(series, horizon, periods, holdOut, seed), GbmDirectFeatures.Count(periods), periods, seed, strategy)
             : Fit(RecursiveRows(series, periods, holdOut), Layout(periods).Count, periods, seed, strategy);
-    }
 
     private static List<GbmRow> DirectRows(IReadOnlyList<double[]> series, int horizon, int[] periods, int holdOut, int seed)
     {
@@ -128,7 +155,7 @@ public sealed class GlobalGbm : IDisposable
     }
 
     /// <summary>A per-series model that applies this global model recursively.</summary>
-    internal ModelBase ModelFor(IReadOnlyList<int> periods) => new GbmSeriesModel(this);
+    internal ModelBase ModelFor(IReadOnlyList<int> periods) => new GbmSeriesModel(this, _final ?? this);
 
     /// <summary>Recursive multi-step forecast of one series.</summary>
     internal double[] Predict(double[] y, int horizon)
@@ -226,7 +253,8 @@ public sealed class GlobalGbm : IDisposable
         public float Score { get; set; }
     }
 
-    private sealed class GbmSeriesModel(GlobalGbm owner) : ModelBase
+    /// <summary>Final forecasts from <paramref name="final"/>, backtest refits (the <c>Fixed</c> model) from <paramref name="owner"/>.</summary>
+    private sealed class GbmSeriesModel(GlobalGbm owner, GlobalGbm final) : ModelBase
     {
         public override string Name => "gbm";
 
@@ -237,7 +265,8 @@ public sealed class GlobalGbm : IDisposable
                 return new SeasonalNaiveModel().Run(y, horizon, periods) with { Detail = "GBM→SNaive (series shorter than the largest lag)" };
             }
 
-            return new ModelOutput("GBM(LightGBM, global)", owner.Predict(y, horizon), null);
+            var backtest = ReferenceEquals(final, owner) ? null : new GbmSeriesModel(owner, owner);
+            return new ModelOutput(backtest is null ? "GBM(LightGBM, global)" : "GBM(LightGBM, global, refit on all points)", final.Predict(y, horizon), null, Fixed: backtest);
         }
     }
 }

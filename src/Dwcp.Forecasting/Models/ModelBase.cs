@@ -8,7 +8,13 @@ namespace Dwcp.Forecasting.Models;
 /// <param name="StdDev">Forecast standard deviation per step when analytic, else null.</param>
 /// <param name="Paths">Simulated future sample paths when simulated, else null.</param>
 /// <param name="Fixed">The model with its specification frozen (for backtest refits); null means "same model".</param>
-internal sealed record ModelOutput(string Detail, double[] Mean, double[]? StdDev, double[][]? Paths = null, ModelBase? Fixed = null);
+/// <param name="Bounds">Exact interval bounds per level when neither symmetric (mean ± z·sd) nor simulated, e.g. normal
+/// quantiles back-transformed from a Box-Cox scale; null otherwise.</param>
+internal sealed record ModelOutput(string Detail, double[] Mean, double[]? StdDev, double[][]? Paths = null, ModelBase? Fixed = null, Func<double, (double[] Lo, double[] Hi)>? Bounds = null)
+{
+    /// <summary>True when the model gives its own intervals (analytic, bounds or simulated).</summary>
+    public bool HasIntervals => StdDev is not null || Bounds is not null || Paths is not null;
+}
 
 /// <summary>Shared plumbing: validation and turning <see cref="ModelOutput"/> into a <see cref="ForecastResult"/>.</summary>
 public abstract class ModelBase : IForecastModel
@@ -64,7 +70,7 @@ public abstract class ModelBase : IForecastModel
 
     internal static ForecastResult ToResult(string name, ModelOutput output, IReadOnlyList<double> levels)
     {
-        var method = output.StdDev is not null ? IntervalMethod.Analytic : output.Paths is not null ? IntervalMethod.Simulated : IntervalMethod.None;
+        var method = output.StdDev is not null || output.Bounds is not null ? IntervalMethod.Analytic : output.Paths is not null ? IntervalMethod.Simulated : IntervalMethod.None;
         var intervals = new List<PredictionInterval>();
         foreach (var level in levels)
         {
@@ -87,6 +93,11 @@ public abstract class ModelBase : IForecastModel
         int h = output.Mean.Length;
         var lo = new double[h];
         var hi = new double[h];
+        if (output.Bounds is { } bounds)
+        {
+            return bounds(level);
+        }
+
         if (output.StdDev is { } sd)
         {
             double z = Stats.Z(level);
