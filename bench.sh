@@ -6,6 +6,7 @@
 #   ./bench.sh cur-memory [--size-mb N]   peak RSS of importing a generated 1 GiB legacy CUR CSV (goal < 1 GB)
 #   ./bench.sh forecast-eval [...]         forecast accuracy vs Naive1/sNaive/Naive2/Theta (bench/Dwcp.Bench.Forecast eval)
 #   ./bench.sh forecast-speed [...]        series/s per model and for the ensemble (bench/Dwcp.Bench.Forecast speed)
+#   ./bench.sh forecast-cost [...]         30/60/90-day cost forecasts on the demo data vs the held-out actuals (bench/Dwcp.Bench.Forecast cost)
 #   ./bench.sh nab [...]                   NAB scores of the online anomaly ensemble (bench/Dwcp.Bench.Nab)
 #   ./bench.sh streaming [--events N]      in-process engine vs a LINQ GroupBy baseline (bench/Dwcp.Bench.Streaming)
 #   ./bench.sh store [--rows N] [--runs N] DuckDB vs ClickHouse load and dashboard queries, raw vs rollup (default 10,000,000 rows)
@@ -17,6 +18,7 @@ name="${1:-ingest}"; shift || true
 case "$name" in
   forecast-eval) exec dotnet run -c Release --project "$ROOT/bench/Dwcp.Bench.Forecast" -- eval "$@" ;;
   forecast-speed) exec dotnet run -c Release --project "$ROOT/bench/Dwcp.Bench.Forecast" -- speed "$@" ;;
+  forecast-cost) exec dotnet run -c Release --project "$ROOT/bench/Dwcp.Bench.Forecast" -- cost "$@" ;;
   nab) exec dotnet run -c Release --project "$ROOT/bench/Dwcp.Bench.Nab" -- "$@" ;;
   streaming) exec dotnet run -c Release --project "$ROOT/bench/Dwcp.Bench.Streaming" -- "$@" ;;
   store) exec dotnet run -c Release --project "$ROOT/bench/Dwcp.Bench.Store" -- "$@" ;;
