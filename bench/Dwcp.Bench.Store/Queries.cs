@@ -27,6 +27,11 @@ internal static class Queries
             Filters = [new CostFilter(new CostGrouping(CostDimension.Provider), ["AWS"])],
         }),
         ("tag group-by (Department)", new CostAggregation { From = From, To = To, GroupBy = [CostGrouping.ForTag("Department")] }),
+        ("tag filter (Project p7), by service monthly", new CostAggregation
+        {
+            From = From, To = To, GroupBy = [Service], Grain = CostGrain.Month,
+            Filters = [new CostFilter(CostGrouping.ForTag("Project"), ["p7"])],
+        }),
     ];
 
     /// <summary>Runs every query over the raw rows and (where it can answer) the rollup, plus the guide's sampled percentiles.</summary>

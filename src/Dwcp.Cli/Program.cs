@@ -68,7 +68,7 @@ root.Subcommands.Add(demo);
 var fromOpt = new Option<string?>("--from") { Description = "First day, YYYY-MM-DD (inclusive, UTC). Default: first day of the last month with data." };
 var toOpt = new Option<string?>("--to") { Description = "Last day, YYYY-MM-DD (inclusive, UTC). Default: last day with data." };
 var groupOpt = new Option<string[]>("--group-by") { Description = "Dimensions: provider, billing-account, sub-account, service, service-category, region, resource, charge-category, pricing-category, currency, tag:KEY (comma-separated or repeated).", AllowMultipleArgumentsPerToken = true };
-var grainOpt = new Option<string>("--grain") { Description = "total, day, week or month.", DefaultValueFactory = _ => "total" };
+var grainOpt = new Option<string>("--grain") { Description = "total, hour, day, week or month (hours are UTC hours of the charge start).", DefaultValueFactory = _ => "total" };
 var typeOpt = new Option<string>("--cost-type") { Description = "Measure to rank by: billed, effective or list.", DefaultValueFactory = _ => "billed" };
 var topOpt = new Option<int?>("--top") { Description = "Keep the N largest groups and fold the rest into Other." };
 var filterOpt = new Option<string[]>("--filter") { Description = "DIMENSION=V1,V2 (repeatable), e.g. provider=AWS or tag:Department=Eng." };
@@ -77,7 +77,7 @@ var costFormat = new Option<string>("--format") { Description = "table, json or 
 var currencyOpt = new Option<string?>("--currency") { Description = "Reporting currency (ISO 4217, e.g. USD): convert every charge at its day's rate (import rates with 'dwcp fx import'). Default: amounts stay in their billing currencies." };
 var sampleOpt = new Option<double?>("--sample") { Description = "Approximate answer from this fraction of rows, in (0, 1], e.g. 0.1; totals come with a 95% interval. Default: exact." };
 costFormat.AcceptOnlyFromAmong("table", "json", "csv");
-grainOpt.AcceptOnlyFromAmong("total", "day", "week", "month");
+grainOpt.AcceptOnlyFromAmong("total", "hour", "day", "week", "month");
 typeOpt.AcceptOnlyFromAmong("billed", "effective", "list");
 var cost = new Command("cost", "Cost totals and series from the command line (through the same query layer as GraphQL).");
 foreach (var o in new Option[] { fromOpt, toOpt, groupOpt, grainOpt, typeOpt, topOpt, filterOpt, limitOpt, costFormat, currencyOpt, sampleOpt })

@@ -85,7 +85,7 @@ public sealed class CostQueryService
                 Sample = query.Sample,
                 Percentiles = query.Percentiles,
             };
-            spec = spec with { Source = spec.RollupCanAnswer ? CostSource.Rollup : CostSource.Raw };
+            spec = spec with { Source = spec.RollupCanAnswer || (spec.HourlyRollupCanAnswer && _store.HasHourlyRollup) ? CostSource.Rollup : CostSource.Raw };
             var lines = await _store.AggregateAsync(spec, ct).ConfigureAwait(false);
             var hasMore = lines.Count > pageSize;
             var page = hasMore ? lines.Take(pageSize).ToArray() : lines;
@@ -269,8 +269,9 @@ public sealed class CostQueryService
         await WithTimeout(async ct =>
         {
             // Daily lines per billing currency are the unit of conversion: each is multiplied by its day's rate, then
-            // re-bucketed to the asked grain in the reporting currency.
-            var daySpec = new CostAggregation { From = query.From, To = query.To, GroupBy = query.GroupBy, Filters = filters, Grain = CostGrain.Day, RankBy = query.RankBy };
+            // re-bucketed to the asked grain in the reporting currency. Hourly lines are converted at their day's rate.
+            var unit = query.Grain == CostGrain.Hour ? CostGrain.Hour : CostGrain.Day;
+            var daySpec = new CostAggregation { From = query.From, To = query.To, GroupBy = query.GroupBy, Filters = filters, Grain = unit, RankBy = query.RankBy };
             var dayCount = await _store.CountLinesAsync(daySpec, ct).ConfigureAwait(false);
             if (dayCount > _options.MaxConversionLines)
             {

@@ -16,6 +16,9 @@ internal enum AggregationSource
     /// <summary><c>cost_summary_daily</c>: the daily rollup without sub-account, for the dashboard's queries.</summary>
     Summary,
 
+    /// <summary><c>cost_summary_hourly</c>: the summary per UTC hour, for hourly aggregations on summary dimensions.</summary>
+    Hourly,
+
     /// <summary>
     /// <c>cost_tag_daily</c> for the tagged groups of one key, with <c>cost_summary_daily</c> for the untagged group (the
     /// summary minus the tagged groups), for queries on one tag key and summary dimensions.
@@ -62,7 +65,7 @@ internal static class ClickHouseAggregationSql
     /// </summary>
     public static string Dimension(CostGrouping grouping, AggregationSource source, string? tagValue = null)
     {
-        if (source is AggregationSource.Summary or AggregationSource.Tag && grouping.Dimension == CostDimension.SubAccount)
+        if (source is AggregationSource.Summary or AggregationSource.Tag or AggregationSource.Hourly && grouping.Dimension == CostDimension.SubAccount)
         {
             throw new StoreException("The summary rollup has no sub-account dimension; the query must read the daily rollup or the raw rows.");
         }
@@ -104,7 +107,7 @@ internal static class ClickHouseAggregationSql
     public static string Where(DateOnly? from, DateOnly? to, IReadOnlyList<CostFilter> filters, AggregationSource source, string visible, string? tagValue = null)
     {
         var sb = new StringBuilder(visible);
-        var day = source == AggregationSource.Raw ? "charge_date" : "day";
+        var day = DayColumn(source);
         if (from is { } f && to is { } t)
         {
             // ClickHouse dates hold 1970-01-01 … 2105-12-31: clamp the range, and an empty one matches nothing.
@@ -139,12 +142,25 @@ internal static class ClickHouseAggregationSql
         return parts.Count == 0 ? "0" : "(" + string.Join(" OR ", parts) + ")";
     }
 
+    private static string DayColumn(AggregationSource source) => source switch
+    {
+        AggregationSource.Raw => "charge_date",
+        AggregationSource.Hourly => "toDate(hour)",
+        _ => "day",
+    };
+
     private static string Period(CostGrain grain, AggregationSource source)
     {
-        var day = source == AggregationSource.Raw ? "charge_date" : "day";
+        var day = DayColumn(source);
         return grain switch
         {
             CostGrain.Day => day,
+            CostGrain.Hour => source switch
+            {
+                AggregationSource.Raw => "toStartOfHour(ChargePeriodStart)",
+                AggregationSource.Hourly => "hour",
+                _ => throw new StoreException("The daily rollups have no hours; an hourly aggregation reads the hourly rollup or the raw rows."),
+            },
             CostGrain.Week => $"toMonday({day})",
             CostGrain.Month => $"toStartOfMonth({day})",
             _ => "toDate(0)",
@@ -336,13 +352,18 @@ internal static class ClickHouseAggregationSql
         "SELECT cur, sum(b1), sum(e1), sum(l1), sum(n1) FROM (" + Level1(from, to, CostGrain.Total, [], filters, source, visible) + ") GROUP BY cur ORDER BY cur";
 
     /// <summary>First day, last day and row count (days are meaningless when the count is 0). Not over the tag rollup.</summary>
-    public static string DataRange(IReadOnlyList<CostFilter> filters, AggregationSource source, string visible) => source == AggregationSource.Tag
+    public static string DataRange(IReadOnlyList<CostFilter> filters, AggregationSource source, string visible) => source is AggregationSource.Tag or AggregationSource.Hourly
         ? throw new StoreException("The data range of a tag filter reads the raw rows.")
         : source != AggregationSource.Raw
         ? $"SELECT min(day), max(day), countMerge(row_count) FROM {RollupTable(source)} WHERE {Where(null, null, filters, source, visible)}"
         : $"SELECT min(charge_date), max(charge_date), count() FROM {ClickHouseTopology.Rows} WHERE {Where(null, null, filters, source, visible)}";
 
-    private static string RollupTable(AggregationSource source) => source == AggregationSource.Summary ? ClickHouseTopology.Summary : ClickHouseTopology.Daily;
+    private static string RollupTable(AggregationSource source) => source switch
+    {
+        AggregationSource.Summary => ClickHouseTopology.Summary,
+        AggregationSource.Hourly => ClickHouseTopology.Hourly,
+        _ => ClickHouseTopology.Daily,
+    };
 
     /// <summary>The "kept" condition over k0…kn (null-safe equality), or null when nothing is folded.</summary>
     private static string? KeepCondition(IReadOnlyList<IReadOnlyList<string?>>? keepKeys, int n)

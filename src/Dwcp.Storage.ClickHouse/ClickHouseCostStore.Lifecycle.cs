@@ -148,7 +148,7 @@ public sealed partial class ClickHouseCostStore
         foreach (var shard in _shards)
         {
             await shard.ExecuteAsync($"ALTER TABLE {Topology.RowsLocal} DELETE WHERE {VisibleCondition(versions, "BillingAccountId", "BillingPeriodStart")}", cancellationToken).ConfigureAwait(false);
-            foreach (var rollup in new[] { Topology.DailyLocal, Topology.SummaryLocal, Topology.HourlyLocal })
+            foreach (var rollup in new[] { Topology.DailyLocal, Topology.SummaryLocal, Topology.HourlyLocal, Topology.TagLocal })
             {
                 await shard.ExecuteAsync($"ALTER TABLE {rollup} DELETE WHERE {VisibleCondition(versions, "billing_account_id", "billing_period_start")}", cancellationToken).ConfigureAwait(false);
             }
@@ -165,7 +165,7 @@ public sealed partial class ClickHouseCostStore
     {
         foreach (var shard in _shards)
         {
-            foreach (var table in new[] { Topology.RowsLocal, Topology.DailyLocal, Topology.SummaryLocal, Topology.HourlyLocal })
+            foreach (var table in new[] { Topology.RowsLocal, Topology.DailyLocal, Topology.SummaryLocal, Topology.HourlyLocal, Topology.TagLocal })
             {
                 await shard.ExecuteAsync($"ALTER TABLE {table} DELETE WHERE load_id = {loadId.ToString(CultureInfo.InvariantCulture)}", cancellationToken).ConfigureAwait(false);
             }

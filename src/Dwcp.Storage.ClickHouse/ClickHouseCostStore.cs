@@ -39,6 +39,9 @@ public sealed partial class ClickHouseCostStore : ICostStore
     /// <inheritdoc />
     public string Backend => "clickhouse";
 
+    /// <inheritdoc />
+    public bool HasHourlyRollup => true;
+
     /// <summary>Single server or sharded, and the table names.</summary>
     internal ClickHouseTopology Topology { get; }
 
@@ -239,18 +242,6 @@ public sealed partial class ClickHouseCostStore : ICostStore
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Totals per UTC hour and currency from the hourly rollup (visible versions only).</summary>
-    internal async Task<IReadOnlyList<(DateTime Hour, string Currency, decimal BilledCost, long RowCount)>> HourlyTotalsAsync(
-        DateTime fromHour, DateTime toHour, CancellationToken cancellationToken = default)
-    {
-        var pointers = await PointersAsync(cancellationToken).ConfigureAwait(false);
-        var visible = VisibleCondition(pointers, "billing_account_id", "billing_period_start");
-        var sql = $"SELECT toUInt32(hour) AS h, ifNull(currency, '') AS cur, sumMerge(billed), countMerge(row_count) FROM {ClickHouseTopology.Hourly} " +
-                  $"WHERE {visible} AND hour BETWEEN toDateTime({Seconds(fromHour)}, 'UTC') AND toDateTime({Seconds(toHour)}, 'UTC') GROUP BY h, cur ORDER BY h, cur";
-        return (await QueryAsync(sql, cancellationToken).ConfigureAwait(false))
-            .Select(r => (DateTime.UnixEpoch.AddSeconds(ParseLong(r[0])), r[1]!, ParseDecimal(r[2]), ParseLong(r[3]))).ToList();
-    }
-
     /// <summary>
     /// The table an aggregation reads: the raw rows for a sample or percentiles, the source the spec names, or else the
     /// choice of <see cref="Routing"/>.
@@ -259,6 +250,9 @@ public sealed partial class ClickHouseCostStore : ICostStore
     {
         { Sample: not null } or { Percentiles: true } => AggregationSource.Raw,
         { Source: CostSource.Raw } => AggregationSource.Raw,
+        { Grain: CostGrain.Hour } => spec.HourlyRollupCanAnswer && SampleRatio is null && (spec.Source == CostSource.Rollup || Routing != RollupRouting.RawOnly)
+            ? AggregationSource.Hourly
+            : AggregationSource.Raw,
         { Source: CostSource.Rollup, TagRollupKey: not null } => AggregationSource.Tag,
         { Source: CostSource.Rollup } => CostAggregation.SummaryHas(spec.Dimensions) ? AggregationSource.Summary : AggregationSource.Daily,
         _ => SourceFor(spec.GroupBy.Concat(spec.Filters.Select(f => f.On))),
@@ -346,8 +340,11 @@ public sealed partial class ClickHouseCostStore : ICostStore
         var unitless = ParseLong(r[o + 8]);
         var single = unitCount == 1 && unitless == 0;
         var quantityRows = ParseLong(r[o + 6]);
+        DateTime? hour = spec.Grain == CostGrain.Hour
+            ? DateTime.SpecifyKind(DateTime.ParseExact(r[0]!, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), DateTimeKind.Utc)
+            : null;
         return new CostLine(
-            spec.Grain == CostGrain.Total ? null : ParseDate(r[0]),
+            spec.Grain == CostGrain.Total ? null : hour is { } h ? DateOnly.FromDateTime(h) : ParseDate(r[0]),
             keys,
             r[o]!,
             ParseDecimal(r[o + 2]),
@@ -356,7 +353,10 @@ public sealed partial class ClickHouseCostStore : ICostStore
             single && quantityRows > 0 ? ParseDecimal(r[o + 5]) : null,
             single ? r[o + 9] : null,
             ParseLong(r[o + 10]),
-            r[o + 1] == "1");
+            r[o + 1] == "1")
+        {
+            PeriodStartTime = hour,
+        };
     }
 
     internal static long ParseLong(string? s) => long.Parse(s ?? throw new StoreException("ClickHouse returned NULL where a number was expected."), CultureInfo.InvariantCulture);

@@ -26,7 +26,7 @@ internal sealed record DdlStatement(DdlTarget Target, int Stage, string Sql);
 internal static class ClickHouseSchema
 {
     /// <summary>The schema version this build writes and reads.</summary>
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     /// <summary>Money and quantities: exact, 15 decimal places, as in the DuckDB store.</summary>
     public const string DecimalType = "Decimal(38, 15)";
@@ -78,6 +78,7 @@ internal static class ClickHouseSchema
         (1, "FOCUS 1.2 cost rows, versioned loads with partition pointers, daily and hourly rollups", Version1(t)),
         (2, "cost_summary_daily: the daily rollup without sub-account, for dashboard queries", Version2(t)),
         (3, "cost_tag_daily: the summary rollup per tag key and value, for tag queries", Version3(t)),
+        (4, "cost_summary_hourly: the summary rollup per UTC hour with every measure, replacing cost_hourly", Version4(t)),
     ];
 
     /// <summary>Every column of <c>cost_rows</c> in insert order (the micros column follows its date-time column).</summary>
@@ -134,7 +135,7 @@ internal static class ClickHouseSchema
             new(DdlTarget.EachShard, 1, CostRowsDdl(t.RowsLocal)),
             new(DdlTarget.EachShard, 1, DailyDdl(t.DailyLocal)),
             new(DdlTarget.EachShard, 2, DailyViewDdl(t)),
-            new(DdlTarget.EachShard, 1, HourlyDdl(t.HourlyLocal)),
+            new(DdlTarget.EachShard, 1, HourlyDdl(t.LegacyHourlyLocal)),
             new(DdlTarget.EachShard, 2, HourlyViewDdl(t)),
         };
 
@@ -142,7 +143,7 @@ internal static class ClickHouseSchema
         {
             list.Add(new(DdlTarget.Distributed, 2, $"CREATE TABLE IF NOT EXISTS {ClickHouseTopology.Rows} AS {t.RowsLocal} ENGINE = Distributed({t.Cluster}, {t.Database}, {t.RowsLocal}, {ShardingKey})"));
             list.Add(new(DdlTarget.Distributed, 2, $"CREATE TABLE IF NOT EXISTS {ClickHouseTopology.Daily} AS {t.DailyLocal} ENGINE = Distributed({t.Cluster}, {t.Database}, {t.DailyLocal})"));
-            list.Add(new(DdlTarget.Distributed, 2, $"CREATE TABLE IF NOT EXISTS {ClickHouseTopology.Hourly} AS {t.HourlyLocal} ENGINE = Distributed({t.Cluster}, {t.Database}, {t.HourlyLocal})"));
+            list.Add(new(DdlTarget.Distributed, 2, $"CREATE TABLE IF NOT EXISTS {ClickHouseTopology.LegacyHourly} AS {t.LegacyHourlyLocal} ENGINE = Distributed({t.Cluster}, {t.Database}, {t.LegacyHourlyLocal})"));
         }
 
         return list;
@@ -184,6 +185,29 @@ internal static class ClickHouseSchema
         if (t.Sharded)
         {
             list.Add(new(DdlTarget.Distributed, 3, $"CREATE TABLE IF NOT EXISTS {ClickHouseTopology.Tag} AS {t.TagLocal} ENGINE = Distributed({t.Cluster}, {t.Database}, {t.TagLocal})"));
+        }
+
+        return list;
+    }
+
+    private static List<DdlStatement> Version4(ClickHouseTopology t)
+    {
+        // As migration 2, then the old hourly rollup (four dimensions, cost only: it could answer no query) goes.
+        const string hour = "toStartOfHour(ChargePeriodStart) AS hour";
+        var list = new List<DdlStatement>
+        {
+            new(DdlTarget.EachShard, 1, RollupDdl(t.HourlyLocal, "hour DateTime('UTC')", "toDate(hour)", SummaryDimensions, withPairAndUnit: true)),
+            new(DdlTarget.EachShard, 2, $"INSERT INTO {t.HourlyLocal} " + RollupSelect(t.RowsLocal, hour, "hour", SummaryDimensions, withPairAndUnit: true,
+                where: $"(SELECT count() FROM {t.HourlyLocal}) = 0")),
+            new(DdlTarget.EachShard, 3, RollupViewDdl(t.HourlyLocal + "_mv", t.HourlyLocal, t.RowsLocal, hour, "hour", SummaryDimensions, withPairAndUnit: true)),
+            new(DdlTarget.EachShard, 4, $"DROP TABLE IF EXISTS {t.LegacyHourlyLocal}_mv"),
+            new(DdlTarget.EachShard, 5, $"DROP TABLE IF EXISTS {t.LegacyHourlyLocal}"),
+        };
+
+        if (t.Sharded)
+        {
+            list.Add(new(DdlTarget.Distributed, 3, $"CREATE TABLE IF NOT EXISTS {ClickHouseTopology.Hourly} AS {t.HourlyLocal} ENGINE = Distributed({t.Cluster}, {t.Database}, {t.HourlyLocal})"));
+            list.Add(new(DdlTarget.Distributed, 4, $"DROP TABLE IF EXISTS {ClickHouseTopology.LegacyHourly}"));
         }
 
         return list;
@@ -262,7 +286,7 @@ internal static class ClickHouseSchema
         RollupViewDdl(t.DailyLocal + "_mv", t.DailyLocal, t.RowsLocal, "charge_date AS day", "day", DailyDimensions, withPairAndUnit: true);
 
     private static string HourlyViewDdl(ClickHouseTopology t) =>
-        RollupViewDdl(t.HourlyLocal + "_mv", t.HourlyLocal, t.RowsLocal, "toStartOfHour(ChargePeriodStart) AS hour", "hour", HourlyDimensions, withPairAndUnit: false);
+        RollupViewDdl(t.LegacyHourlyLocal + "_mv", t.LegacyHourlyLocal, t.RowsLocal, "toStartOfHour(ChargePeriodStart) AS hour", "hour", HourlyDimensions, withPairAndUnit: false);
 
     /// <summary>A materialised view into a rollup. Aggregates get aliases unlike any source column (18.16 rejects <c>sumState(x) AS x</c>).</summary>
     private static string RollupViewDdl(string view, string target, string source, string time, string timeAlias, (string Column, string Source)[] dims, bool withPairAndUnit) =>
@@ -324,8 +348,11 @@ internal sealed record ClickHouseTopology(string Database, bool Sharded, string 
     /// <summary>The daily rollup as read.</summary>
     public const string Daily = "cost_daily";
 
-    /// <summary>The hourly rollup as read.</summary>
-    public const string Hourly = "cost_hourly";
+    /// <summary>The hourly summary rollup as read.</summary>
+    public const string Hourly = "cost_summary_hourly";
+
+    /// <summary>The first hourly rollup (migration 1; dropped by migration 4).</summary>
+    public const string LegacyHourly = "cost_hourly";
 
     /// <summary>The dashboard's daily rollup (no sub-account) as read.</summary>
     public const string Summary = "cost_summary_daily";
@@ -346,5 +373,8 @@ internal sealed record ClickHouseTopology(string Database, bool Sharded, string 
     public string SummaryLocal => Sharded ? "cost_summary_daily_local" : Summary;
 
     /// <summary>The table holding a shard's hourly rollup.</summary>
-    public string HourlyLocal => Sharded ? "cost_hourly_local" : Hourly;
+    public string HourlyLocal => Sharded ? "cost_summary_hourly_local" : Hourly;
+
+    /// <summary>The table that held a shard's first hourly rollup.</summary>
+    public string LegacyHourlyLocal => Sharded ? "cost_hourly_local" : LegacyHourly;
 }

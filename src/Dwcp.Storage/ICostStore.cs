@@ -18,6 +18,12 @@ public interface ICostStore : IAsyncDisposable
     /// <summary>Engine name, e.g. <c>duckdb</c>.</summary>
     string Backend { get; }
 
+    /// <summary>
+    /// True when the store keeps an hourly summary rollup, so that <see cref="CostAggregation.HourlyRollupCanAnswer"/>
+    /// aggregations can read it (<see cref="CostSource.Rollup"/>); otherwise hourly answers come from the raw rows.
+    /// </summary>
+    bool HasHourlyRollup => false;
+
     /// <summary>Backend, location, schema version and row counts.</summary>
     Task<StoreInfo> GetInfoAsync(CancellationToken cancellationToken = default);
 

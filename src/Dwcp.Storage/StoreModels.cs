@@ -77,7 +77,13 @@ public sealed record CostAggregation
     /// True when a rollup holds what this aggregation needs (no sample, no percentiles): the daily rollup when no
     /// resource or tag dimension is grouped or filtered, or the tag rollup (see <see cref="TagRollupKey"/>).
     /// </summary>
-    public bool RollupCanAnswer => Sample is null && !Percentiles && (RollupHas(Dimensions) || TagRollupKeyOf(Dimensions) is not null);
+    public bool RollupCanAnswer => Sample is null && !Percentiles && Grain != CostGrain.Hour && (RollupHas(Dimensions) || TagRollupKeyOf(Dimensions) is not null);
+
+    /// <summary>
+    /// True when an hourly summary rollup (summary dimensions per UTC hour) would answer this aggregation: hourly grain,
+    /// summary dimensions only, no sample and no percentiles. Only stores with <see cref="ICostStore.HasHourlyRollup"/> keep one.
+    /// </summary>
+    public bool HourlyRollupCanAnswer => Sample is null && !Percentiles && Grain == CostGrain.Hour && SummaryHas(Dimensions);
 
     /// <summary>
     /// True when the dashboard's summary rollup (<c>cost_summary_daily</c>: the daily rollup without sub-account) holds
@@ -90,7 +96,7 @@ public sealed record CostAggregation
     /// tag grouping and tag filter on this one key, and otherwise only summary dimensions (no resource, no sub-account).
     /// Null when it cannot, or when no tag is involved.
     /// </summary>
-    public string? TagRollupKey => Sample is null && !Percentiles ? TagRollupKeyOf(Dimensions) : null;
+    public string? TagRollupKey => Sample is null && !Percentiles && Grain != CostGrain.Hour ? TagRollupKeyOf(Dimensions) : null;
 
     /// <summary>Every dimension grouped or filtered by.</summary>
     public IEnumerable<CostGrouping> Dimensions => GroupBy.Concat(Filters.Select(f => f.On));

@@ -253,6 +253,24 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void Cost_by_hour_gives_UTC_hour_buckets_that_add_up_to_the_daily_answer()
+    {
+        var data = NewData();
+        Assert.Equal(0, CliRunner.Run(null, "ingest", Sample, "--data", data).ExitCode);
+        var hours = CliRunner.Run(null, "cost", "--data", data, "--from", "2024-09-01", "--to", "2024-09-30", "--grain", "hour", "--format", "csv");
+        Assert.True(hours.ExitCode == 0, hours.All);
+        var rows = hours.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.NotEmpty(rows);
+        Assert.All(rows, r => Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:00Z$", r[0]));
+        var byDay = CostJson(data, "--from", "2024-09-01", "--to", "2024-09-30", "--grain", "day");
+        var dayTotal = byDay.GetProperty("lines").EnumerateArray().Sum(l => l.GetProperty("billedCost").GetDecimal());
+        Assert.Equal(dayTotal, rows.Sum(r => decimal.Parse(r[2], NumberStyles.Float, CultureInfo.InvariantCulture)));
+        var bad = CliRunner.Run(null, "cost", "--data", data, "--grain", "minute");
+        Assert.True(bad.ExitCode == 2, bad.All);
+        Assert.Contains("hour", bad.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Detect_writes_one_scored_row_per_input_row_and_bad_values_exit_1()
     {
         var dir = NewData();

@@ -112,6 +112,29 @@ public sealed class GraphQLCostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Hourly_buckets_carry_the_hour_and_tag_groupings_read_the_tag_rollup()
+    {
+        var root = await _factory.GraphQLAsync("""
+            { getCostMetrics(startDate: "2024-01-02", endDate: "2024-01-03", providers: [AWS], granularity: HOURLY) { source metrics { timestamp cost } } }
+            """);
+        Assert.False(root.TryGetProperty("errors", out _), root.ToString());
+        var hourly = root.GetProperty("data").GetProperty("getCostMetrics");
+        Assert.Equal("RAW", hourly.GetProperty("source").GetString()); // the embedded store answers hours from the rows
+        var expected = January("AWS").Where(r => r.ChargePeriodStart!.Value.Day is 2 or 3)
+            .Select(r => (r.ChargePeriodStart!.Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture), r.BilledCost!.Value));
+        Assert.Equal(expected, hourly.GetProperty("metrics").EnumerateArray().Select(m => (m.GetProperty("timestamp").GetString()!, m.GetProperty("cost").GetDecimal())));
+
+        var tags = await _factory.GraphQLAsync("""
+            { getCostMetrics(startDate: "2024-01-01", endDate: "2024-01-31", groupBy: [TAG], tagKey: "Department", granularity: TOTAL) { source metrics { cost } } }
+            """);
+        Assert.False(tags.TryGetProperty("errors", out _), tags.ToString());
+        var byTag = tags.GetProperty("data").GetProperty("getCostMetrics");
+        Assert.Equal("ROLLUP", byTag.GetProperty("source").GetString());
+        Assert.Equal(_rows.Where(r => r.ChargePeriodStart!.Value is { Year: 2024, Month: 1 }).Sum(r => r.BilledCost!.Value),
+            byTag.GetProperty("metrics").EnumerateArray().Sum(m => m.GetProperty("cost").GetDecimal()));
+    }
+
+    [Fact]
     public async Task Cost_type_and_aggregation_change_the_cost_field()
     {
         var root = await _factory.GraphQLAsync("""
@@ -251,7 +274,7 @@ public sealed class GraphQLCostTests : IAsyncLifetime
         var health = JsonDocument.Parse(await client.GetStringAsync("/health")).RootElement;
         Assert.Equal("ok", health.GetProperty("status").GetString());
         Assert.Equal("duckdb", health.GetProperty("store").GetProperty("backend").GetString());
-        Assert.Equal(3, health.GetProperty("store").GetProperty("schemaVersion").GetInt32());
+        Assert.Equal(4, health.GetProperty("store").GetProperty("schemaVersion").GetInt32());
         Assert.Equal(_rows.Count, health.GetProperty("store").GetProperty("visibleRows").GetInt64());
     }
 }

@@ -154,7 +154,7 @@ public sealed class ClickHouseEquivalenceTests(ClickHouseFixture fixture)
 
             // A query on one tag key (with summary dimensions) reads the tag rollup, and equals the rows; two keys, a
             // sub-account or a resource read the rows.
-            var tagSpecs = CostDataSet.Specs().Where(s => CostAggregation.TagRollupKeyOf(s.Dimensions) is not null).ToList();
+            var tagSpecs = CostDataSet.Specs().Where(s => s.TagRollupKey is not null).ToList();
             Assert.True(tagSpecs.Count >= 6, $"only {tagSpecs.Count} specs can use the tag rollup");
             foreach (var spec in tagSpecs)
             {
@@ -187,15 +187,24 @@ public sealed class ClickHouseEquivalenceTests(ClickHouseFixture fixture)
     public async Task The_hourly_rollup_holds_the_visible_cost_of_every_hour()
     {
         var st = await LoadedAsync();
+        // Expected per (UTC hour of ChargePeriodStart, currency), computed here from the visible rows.
         var expected = st.Visible
             .GroupBy(r => (Hour: new DateTime(r.ChargePeriodStart!.Value.Ticks - r.ChargePeriodStart.Value.Ticks % TimeSpan.TicksPerHour), Currency: r.BillingCurrency!))
             .OrderBy(g => g.Key.Hour).ThenBy(g => g.Key.Currency, StringComparer.Ordinal)
             .Select(g => $"{g.Key.Hour:yyyy-MM-dd HH:mm}|{g.Key.Currency}|{CostDataSet.N(g.Sum(r => r.BilledCost!.Value))}|{g.Count()}")
             .ToList();
+        var spec = new CostAggregation { From = CostDataSet.From, To = CostDataSet.To, Grain = CostGrain.Hour };
+        static string Hour(CostLine l) => $"{l.PeriodStartTime:yyyy-MM-dd HH:mm}|{l.Currency}|{CostDataSet.N(l.BilledCost)}|{l.RowCount}";
+        Assert.Equal(expected, (await st.Duck.AggregateAsync(spec)).Select(Hour));
         foreach (var store in new[] { st.Single, st.Sharded })
         {
-            var hours = await store.HourlyTotalsAsync(CostDataSet.From.ToDateTime(TimeOnly.MinValue), CostDataSet.To.ToDateTime(new TimeOnly(23, 0)));
-            Assert.Equal(expected, hours.Select(h => $"{h.Hour:yyyy-MM-dd HH:mm}|{h.Currency}|{CostDataSet.N(h.BilledCost)}|{h.RowCount}"));
+            Assert.Equal(AggregationSource.Hourly, store.SourceFor(spec));
+            Assert.Equal(AggregationSource.Hourly, store.SourceFor(spec with { Source = CostSource.Rollup, GroupBy = [new CostGrouping(CostDimension.Service)] }));
+            Assert.Equal(AggregationSource.Raw, store.SourceFor(spec with { GroupBy = [new CostGrouping(CostDimension.SubAccount)] }));
+            Assert.Equal(AggregationSource.Raw, store.SourceFor(spec with { GroupBy = [CostGrouping.ForTag("Env")] }));
+            Assert.Equal(expected, (await store.AggregateAsync(spec)).Select(Hour));
+            var rows = await store.Coordinator.QueryAsync($"SELECT countMerge(row_count) FROM {ClickHouseTopology.Hourly}", default);
+            Assert.True(long.Parse(rows.Single()[0]!, System.Globalization.CultureInfo.InvariantCulture) >= st.Visible.Count, "the hourly rollup holds every row (restated versions too)");
         }
     }
 

@@ -27,8 +27,8 @@ public sealed class ClickHouseSchemaTests(ClickHouseFixture fixture)
     }
 
     [Theory]
-    [InlineData(false, "schema-v3-single.sql")]
-    [InlineData(true, "schema-v3-sharded.sql")]
+    [InlineData(false, "schema-v4-single.sql")]
+    [InlineData(true, "schema-v4-sharded.sql")]
     public void The_migrations_match_the_golden_DDL(bool sharded, string golden)
     {
         // A schema change must be deliberate: update the golden file (and add a migration) in the same change.
@@ -43,14 +43,16 @@ public sealed class ClickHouseSchemaTests(ClickHouseFixture fixture)
         for (var i = 0; i < 3; i++)
         {
             await using var store = await ClickHouseCostStore.OpenAsync(options);
-            Assert.Equal(3, (await store.GetInfoAsync()).SchemaVersion);
+            Assert.Equal(4, (await store.GetInfoAsync()).SchemaVersion);
             var versions = await store.Coordinator.QueryAsync("SELECT version, count() FROM schema_version GROUP BY version ORDER BY version", default);
-            Assert.Equal(["1:1", "2:1", "3:1"], versions.Select(v => $"{v[0]}:{v[1]}"));
+            Assert.Equal(["1:1", "2:1", "3:1", "4:1"], versions.Select(v => $"{v[0]}:{v[1]}"));
+            var tables = await store.Coordinator.QueryAsync("SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE '%hourly%' ORDER BY name", default);
+            Assert.Equal(["cost_summary_hourly", "cost_summary_hourly_mv"], tables.Select(t => t[0]));
         }
     }
 
     [Fact]
-    public async Task Migrations_2_and_3_fill_the_summary_and_tag_rollups_from_rows_stored_before_them_and_only_once()
+    public async Task Migrations_2_to_4_fill_the_summary_tag_and_hourly_rollups_from_rows_stored_before_them_and_only_once()
     {
         var options = fixture.Servers.SingleOptions(fixture.Servers.NewDatabase());
         var spec = new CostAggregation
@@ -80,7 +82,7 @@ public sealed class ClickHouseSchemaTests(ClickHouseFixture fixture)
             store.Routing = RollupRouting.Auto;
 
             // Make it a version-1 database: no summary or tag table or view, and no record of any migration.
-            foreach (var table in new[] { "cost_summary_daily_mv", "cost_summary_daily", "cost_tag_daily_mv", "cost_tag_daily", "schema_version" })
+            foreach (var table in new[] { "cost_summary_daily_mv", "cost_summary_daily", "cost_tag_daily_mv", "cost_tag_daily", "cost_summary_hourly_mv", "cost_summary_hourly", "schema_version" })
             {
                 await store.Coordinator.ExecuteAsync("DROP TABLE " + table, default);
             }
@@ -90,8 +92,10 @@ public sealed class ClickHouseSchemaTests(ClickHouseFixture fixture)
         for (var open = 0; open < 2; open++)
         {
             await using var store = await ClickHouseCostStore.OpenAsync(options);
-            Assert.Equal(3, (await store.GetInfoAsync()).SchemaVersion);
+            Assert.Equal(4, (await store.GetInfoAsync()).SchemaVersion);
             Assert.Equal(AggregationSource.Summary, store.SourceFor(spec));
+            var hourly = await store.Coordinator.QueryAsync("SELECT countMerge(row_count) FROM cost_summary_hourly", default);
+            Assert.Equal("60", hourly.Single()[0]);
             Assert.Equal(raw, (await store.AggregateAsync(spec)).Select(CostDataSet.Describe));
             var rows = await store.Coordinator.QueryAsync("SELECT countMerge(row_count) FROM cost_summary_daily", default);
             Assert.Equal("60", rows.Single()[0]);
@@ -120,7 +124,7 @@ public sealed class ClickHouseSchemaTests(ClickHouseFixture fixture)
         }
 
         var ex = await Assert.ThrowsAsync<StoreException>(() => ClickHouseCostStore.OpenAsync(options));
-        Assert.Contains("schema version 99, newer than this build understands (3)", ex.Message);
+        Assert.Contains("schema version 99, newer than this build understands (4)", ex.Message);
     }
 
     [Fact]

@@ -136,7 +136,7 @@ internal static class CostDataSet
 
     /// <summary>A line as comparable values (decimals compare by value, keys by content).</summary>
     public static string Describe(CostLine l) =>
-        $"{l.PeriodStart}|{string.Join("|", l.Keys.Select(k => k ?? "<null>"))}|{l.Currency}|{N(l.BilledCost)}|{N(l.EffectiveCost)}|{N(l.ListCost)}|" +
+        $"{l.PeriodStart}|{l.PeriodStartTime:yyyy-MM-dd HH:mm}|{string.Join("|", l.Keys.Select(k => k ?? "<null>"))}|{l.Currency}|{N(l.BilledCost)}|{N(l.EffectiveCost)}|{N(l.ListCost)}|" +
         $"{(l.ConsumedQuantity is { } q ? N(q) : "-")}|{l.ConsumedUnit ?? "-"}|{l.RowCount}|{l.IsOther}";
 
     /// <summary>A decimal without trailing zeros, so equal values print equally.</summary>

@@ -133,7 +133,7 @@ public abstract class ApproximateQueryContract
     }
 
     internal static string Describe(CostLine l) => string.Join('|',
-        l.PeriodStart?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), string.Join(',', l.Keys.Select(k => k ?? "∅")), l.Currency,
+        l.PeriodStartTime is { TimeOfDay.Ticks: > 0 } hour ? hour.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : l.PeriodStart?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), string.Join(',', l.Keys.Select(k => k ?? "∅")), l.Currency,
         N(l.BilledCost), N(l.EffectiveCost), N(l.ListCost), l.ConsumedQuantity is { } q ? N(q) : "-", l.ConsumedUnit, l.RowCount, l.IsOther);
 
     private static string N(decimal d) => d.ToString("0.###############", CultureInfo.InvariantCulture);

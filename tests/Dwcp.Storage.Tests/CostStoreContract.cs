@@ -210,6 +210,37 @@ public abstract class CostStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Hour_buckets_follow_the_UTC_hour_of_the_charge_start_and_equal_the_rows_on_every_path()
+    {
+        // Charges at 00:10, 00:50, 13:00 and 23:59:59 on Jan 1 and 13:30 on Jan 2: four hour buckets.
+        TimeSpan[] offsets = [new(0, 10, 0), new(0, 50, 0), new(13, 0, 0), new(23, 59, 59), new(1, 13, 30, 0)];
+        var rows = offsets.Select((o, i) =>
+        {
+            var r = TestRows.Make("A", Jan1, i % 2 == 0 ? "s" : "t", 1.5m * (i + 1), consumed: i + 1m, unit: "Hours");
+            r.ChargePeriodStart = Jan1.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) + o;
+            return r;
+        }).ToList();
+        await Load(rows);
+        var spec = Spec(Jan1, Jan1.AddDays(1), CostGrain.Hour);
+        foreach (var source in new CostSource?[] { null, CostSource.Raw })
+        {
+            var hours = await Store.AggregateAsync(spec with { Source = source });
+            Assert.Equal(
+                [new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc), new(2024, 1, 1, 13, 0, 0, DateTimeKind.Utc), new(2024, 1, 1, 23, 0, 0, DateTimeKind.Utc), new(2024, 1, 2, 13, 0, 0, DateTimeKind.Utc)],
+                hours.Select(h => h.PeriodStartTime!.Value));
+            Assert.Equal([Jan1, Jan1, Jan1, Jan1.AddDays(1)], hours.Select(h => h.PeriodStart!.Value));
+            Assert.Equal([4.5m, 4.5m, 6m, 7.5m], hours.Select(h => h.BilledCost));
+            Assert.Equal([3m, 3m, 4m, 5m], hours.Select(h => h.ConsumedQuantity!.Value));
+            Assert.Equal([2L, 1L, 1L, 1L], hours.Select(h => h.RowCount));
+        }
+
+        var byService = await Store.AggregateAsync(Spec(Jan1, Jan1, CostGrain.Hour, new CostGrouping(CostDimension.Service)));
+        Assert.Equal(["00:t:3.0", "00:s:1.5", "13:s:4.5", "23:t:6.0"], byService.Select(l => FormattableString.Invariant($"{l.PeriodStartTime:HH}:{l.Keys[0]}:{l.BilledCost:0.0}")));
+        Assert.False(Spec(Jan1, Jan1, CostGrain.Hour).RollupCanAnswer);
+        Assert.True(Spec(Jan1, Jan1, CostGrain.Hour).HourlyRollupCanAnswer);
+    }
+
+    [Fact]
     public async Task Week_and_month_buckets_start_on_Monday_and_the_first()
     {
         // 2024-01-01 is a Monday.

@@ -31,7 +31,8 @@ internal static class CostCommand
             "day" or "daily" => CostGrain.Day,
             "week" or "weekly" => CostGrain.Week,
             "month" or "monthly" => CostGrain.Month,
-            _ => throw new UsageException($"--grain '{a.Grain}' is not one of total, day, week, month."),
+            "hour" or "hourly" => CostGrain.Hour,
+            _ => throw new UsageException($"--grain '{a.Grain}' is not one of total, hour, day, week, month."),
         };
 
         CostAnswer answer;
@@ -158,13 +159,18 @@ internal static class CostCommand
         }
     }
 
+    /// <summary>A line's bucket: the day (ISO date), or for hourly buckets the UTC hour (ISO 8601, e.g. 2024-03-01T14:00Z).</summary>
+    private static string? Period(CostLine l, CostGrain grain) => grain == CostGrain.Hour && l.PeriodStartTime is { } hour
+        ? hour.ToString("yyyy-MM-dd'T'HH:mm'Z'", CultureInfo.InvariantCulture)
+        : l.PeriodStart?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
     private static string ToCsv(CostAnswer answer)
     {
         var sb = new StringBuilder();
         sb.AppendLine(string.Join(',', new[] { "period" }.Concat(answer.KeyNames).Concat(["currency", "billed_cost", "effective_cost", "list_cost", "savings", "usage", "usage_unit", "rows", "is_other"]).Select(Csv)));
         foreach (var l in answer.Lines)
         {
-            var cells = new List<string?> { l.PeriodStart?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) };
+            var cells = new List<string?> { Period(l, answer.Query.Grain) };
             cells.AddRange(l.Keys);
             cells.AddRange([l.Currency, Num(l.BilledCost), Num(l.EffectiveCost), Num(l.ListCost), Num(l.Savings), l.ConsumedQuantity is { } q ? Num(q) : null, l.ConsumedUnit,
                 l.RowCount.ToString(CultureInfo.InvariantCulture), l.IsOther ? "true" : "false"]);
@@ -203,7 +209,7 @@ internal static class CostCommand
             var cells = new List<string>();
             if (q.Grain != CostGrain.Total)
             {
-                cells.Add(l.PeriodStart?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty);
+                cells.Add(Period(l, q.Grain) ?? string.Empty);
             }
 
             cells.AddRange(l.Keys.Select(k => l.IsOther ? "[italic]Other[/]" : Markup.Escape(k ?? "(none)")));

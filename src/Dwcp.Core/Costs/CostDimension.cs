@@ -54,6 +54,8 @@ public enum CostGrain
     Week,
     /// <summary>Calendar months (UTC).</summary>
     Month,
+    /// <summary>UTC hours of ChargePeriodStart (the line's <see cref="CostLine.PeriodStartTime"/> gives the hour).</summary>
+    Hour,
 }
 
 /// <summary>Which FOCUS cost column a figure is taken from.</summary>

@@ -51,7 +51,7 @@ public sealed record CostQuery
 }
 
 /// <summary>One line of a cost answer: a time bucket (unless the grain is Total), the group's key values and its measures.</summary>
-/// <param name="PeriodStart">Start day of the bucket; null for <see cref="CostGrain.Total"/>.</param>
+/// <param name="PeriodStart">Start day of the bucket (for <see cref="CostGrain.Hour"/> the hour's day); null for <see cref="CostGrain.Total"/>.</param>
 /// <param name="Keys">Values of the grouping dimensions, in the order asked; null where the row has no value.</param>
 /// <param name="Currency">BillingCurrency of every charge summed into this line.</param>
 /// <param name="BilledCost">Sum of BilledCost.</param>
@@ -75,6 +75,18 @@ public sealed record CostLine(
 {
     /// <summary>List − Effective: what discounts and commitments saved against list price.</summary>
     public decimal Savings => ListCost - EffectiveCost;
+
+    /// <summary>
+    /// Start of the bucket as a UTC instant: the hour for <see cref="CostGrain.Hour"/>, midnight of <see cref="PeriodStart"/>
+    /// for the other grains; null for <see cref="CostGrain.Total"/>.
+    /// </summary>
+    public DateTime? PeriodStartTime
+    {
+        get => _periodStartTime ?? PeriodStart?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        init => _periodStartTime = value;
+    }
+
+    private readonly DateTime? _periodStartTime;
 
     /// <summary>For a sampled answer: the amounts above are estimates (sample sums / ratio) with these intervals; null when exact.</summary>
     public CostEstimate? Estimate { get; init; }

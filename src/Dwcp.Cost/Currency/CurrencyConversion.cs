@@ -53,12 +53,13 @@ internal static class CurrencyConversion
         return (lines, rates);
     }
 
-    /// <summary>The start of the bucket a day falls in (weeks start on Monday, as in the stores).</summary>
+    /// <summary>The start of the bucket a day falls in (weeks start on Monday, as in the stores; an hour's bucket day is its day).</summary>
     public static DateOnly? Bucket(DateOnly day, CostGrain grain) => grain switch
     {
         CostGrain.Day => day,
         CostGrain.Week => day.AddDays(-(((int)day.DayOfWeek + 6) % 7)),
         CostGrain.Month => new DateOnly(day.Year, day.Month, 1),
+        CostGrain.Hour => day,
         _ => null,
     };
 
@@ -74,17 +75,18 @@ internal static class CurrencyConversion
             var isOther = keep is not null && !keep.Contains(KeyOf(l.Keys));
             var keys = isOther ? l.Keys.Select(_ => (string?)null).ToArray() : l.Keys;
             var period = Bucket(l.PeriodStart!.Value, grain);
-            var id = $"{period:yyyy-MM-dd}\u001e{(isOther ? 1 : 0)}\u001e{KeyOf(keys)}";
+            var hour = grain == CostGrain.Hour ? l.PeriodStartTime : null;
+            var id = $"{period:yyyy-MM-dd}\u001e{hour:HH}\u001e{(isOther ? 1 : 0)}\u001e{KeyOf(keys)}";
             if (!groups.TryGetValue(id, out var acc))
             {
-                groups[id] = acc = new Acc(period, keys, isOther, l.Currency);
+                groups[id] = acc = new Acc(period, hour, keys, isOther, l.Currency);
             }
 
             acc.Add(l);
         }
 
         return groups.Values.Select(a => a.ToLine())
-            .OrderBy(l => l.PeriodStart ?? DateOnly.MinValue)
+            .OrderBy(l => l.PeriodStartTime ?? DateTime.MinValue)
             .ThenBy(l => l.IsOther)
             .ThenByDescending(l => l.Get(rankBy))
             .ThenBy(l => l.Keys, KeysComparer.Instance)
@@ -94,7 +96,7 @@ internal static class CurrencyConversion
     /// <summary>A stable text form of a key tuple (null distinct from empty).</summary>
     public static string KeyOf(IReadOnlyList<string?> keys) => string.Join('\u001f', keys.Select(k => k is null ? "\u0000" : "\u0001" + k));
 
-    private sealed class Acc(DateOnly? period, IReadOnlyList<string?> keys, bool isOther, string currency)
+    private sealed class Acc(DateOnly? period, DateTime? hour, IReadOnlyList<string?> keys, bool isOther, string currency)
     {
         private decimal _billed, _effective, _list, _quantity;
         private long _rows;
@@ -123,7 +125,10 @@ internal static class CurrencyConversion
         }
 
         public CostLine ToLine() => new(period, keys, currency, _billed, _effective, _list,
-            _quantityValid ? _quantity : null, _quantityValid ? _unit : null, _rows, isOther);
+            _quantityValid ? _quantity : null, _quantityValid ? _unit : null, _rows, isOther)
+        {
+            PeriodStartTime = hour,
+        };
     }
 
     private sealed class KeysComparer : IComparer<IReadOnlyList<string?>>

@@ -71,6 +71,7 @@ public sealed class CostMetricsResolver(CostQueryService costs, ICallerScope cal
             Granularity.Weekly => CostGrain.Week,
             Granularity.Monthly => CostGrain.Month,
             Granularity.Total => CostGrain.Total,
+            Granularity.Hourly => CostGrain.Hour,
             _ => CostGrain.Day,
         };
         var result = await costs.QueryAsync(new CostQuery
@@ -177,7 +178,9 @@ public sealed class CostMetricsResolver(CostQueryService costs, ICallerScope cal
             _ => measure,
         };
         return new CostMetricView(
-            start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            grain == CostGrain.Hour && l.PeriodStartTime is { } hour
+                ? hour.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
+                : start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             l.IsOther || !dims.Contains(CostDimension.Provider) ? null : CloudProviders.FromProviderName(providerName),
             providerName,
             keys,

@@ -66,9 +66,11 @@ public enum Granularity
     Monthly,
     /// <summary>One bucket for the whole range.</summary>
     Total,
+    /// <summary>UTC hours of the charge start.</summary>
+    Hourly,
 }
 
-/// <summary>DAILY, WEEKLY, MONTHLY, TOTAL.</summary>
+/// <summary>DAILY, WEEKLY, MONTHLY, TOTAL, HOURLY.</summary>
 public sealed class GranularityEnum : EnumerationGraphType<Granularity>
 {
     public GranularityEnum()

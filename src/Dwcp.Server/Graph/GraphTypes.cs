@@ -84,7 +84,7 @@ public sealed class CostMetricType : ObjectGraphType<CostMetricView>
     {
         Name = "CostMetric";
         Description = "Cost of one group in one time bucket, in one currency.";
-        Field<NonNullGraphType<StringGraphType>>("timestamp").Description("Start day of the bucket (YYYY-MM-DD, UTC); the range start for TOTAL.").Resolve(c => c.Source.Timestamp);
+        Field<NonNullGraphType<StringGraphType>>("timestamp").Description("Start of the bucket, UTC: YYYY-MM-DD for days, weeks and months (the range start for TOTAL), YYYY-MM-DDTHH:00:00Z for HOURLY.").Resolve(c => c.Source.Timestamp);
         Field<CloudProviderEnum>("provider").Resolve(c => c.Source.Provider);
         Field<StringGraphType>("providerName").Description("FOCUS ProviderName as delivered.").Resolve(c => c.Source.ProviderName);
         Field<StringGraphType>("service").Resolve(c => c.Source.Key(CostDimension.Service));

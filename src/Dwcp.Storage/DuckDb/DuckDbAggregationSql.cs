@@ -87,6 +87,8 @@ internal sealed class DuckDbAggregationSql(bool rollup = false, bool summary = f
     public static string Period(CostGrain grain, string day = "charge_date") => grain switch
     {
         CostGrain.Day => day,
+        CostGrain.Hour when day == "charge_date" => "date_trunc('hour', \"ChargePeriodStart\")",
+        CostGrain.Hour => throw new StoreException("The daily rollups have no hours; an hourly aggregation reads the raw rows."),
         CostGrain.Week => $"CAST(date_trunc('week', {day}) AS DATE)",
         CostGrain.Month => $"CAST(date_trunc('month', {day}) AS DATE)",
         _ => "CAST(NULL AS DATE)",
@@ -107,10 +109,12 @@ internal sealed class DuckDbAggregationSql(bool rollup = false, bool summary = f
         var sb = new StringBuilder();
         if (rollup && (tagKey is null ? !spec.RollupCanAnswer || spec.TagRollupKey is not null : spec.TagRollupKey != tagKey))
         {
-            throw new StoreException("The rollup cannot answer this aggregation (resource dimension, tags of two keys, sample or percentiles); read the raw rows.");
+            throw new StoreException("The rollup cannot answer this aggregation (resource dimension, tags of two keys, hourly grain, sample or percentiles); read the raw rows.");
         }
 
-        sb.Append(rollup ? RollupWith(spec.From, spec.To) + ", base AS (SELECT " : "WITH base AS (SELECT ").Append(Period(spec.Grain, rollup ? "day" : "charge_date")).Append(" AS period");
+        // Over the tag rollup the source holds signed parts (see DuckDbTagRollup.With): they are netted per line and unit first.
+        var netted = rollup && tagKey is not null;
+        sb.Append(rollup ? RollupWith(spec.From, spec.To) + (netted ? ", signed AS (SELECT " : ", base AS (SELECT ") : "WITH base AS (SELECT ").Append(Period(spec.Grain, rollup ? "day" : "charge_date")).Append(" AS period");
         for (var i = 0; i < n; i++)
         {
             sb.Append(", ").Append(Dimension(spec.GroupBy[i])).Append(" AS ").Append(keys[i]);
@@ -126,6 +130,19 @@ internal sealed class DuckDbAggregationSql(bool rollup = false, bool summary = f
         if (spec.Sample is { } ratio)
         {
             sb.Append(" AND ").Append(SampleCondition(ratio));
+        }
+
+        if (netted)
+        {
+            sb.Append("), base AS (SELECT period");
+            foreach (var k in keys)
+            {
+                sb.Append(", ").Append(k);
+            }
+
+            // A quantity that nets from rows without one (+x − x) is no quantity: null, as the rows give it.
+            sb.Append(", currency, u, sum(b) AS b, sum(e) AS e, sum(l) AS l, CASE WHEN sum(qn) <> 0 THEN sum(q) END AS q, CAST(sum(qn) AS BIGINT) AS qn, CAST(sum(n) AS BIGINT) AS n ")
+              .Append("FROM signed GROUP BY ALL HAVING sum(n) <> 0");
         }
 
         sb.Append("), folded AS (SELECT period, currency, b, e, l, q, qn, u, n").Append(spec.Percentiles ? ", y" : "");

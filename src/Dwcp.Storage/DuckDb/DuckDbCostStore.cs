@@ -415,7 +415,8 @@ public sealed class DuckDbCostStore : ICostStore
 
     private static CostLine ReadLine(System.Data.Common.DbDataReader r, int keyCount)
     {
-        var period = r.IsDBNull(0) ? (DateOnly?)null : ReadDate(r.GetValue(0));
+        var periodValue = r.IsDBNull(0) ? null : r.GetValue(0);
+        var period = periodValue is null ? (DateOnly?)null : ReadDate(periodValue);
         var keys = new string?[keyCount];
         for (var i = 0; i < keyCount; i++)
         {
@@ -436,7 +437,11 @@ public sealed class DuckDbCostStore : ICostStore
             single && !r.IsDBNull(o + 5) ? r.GetDecimal(o + 5) : null,
             single ? r.GetString(o + 8) : null,
             r.GetInt64(o + 9),
-            r.GetBoolean(o + 1));
+            r.GetBoolean(o + 1))
+        {
+            // Hourly buckets come back as timestamps; every other bucket is a date.
+            PeriodStartTime = periodValue is DateTime hour ? DateTime.SpecifyKind(hour, DateTimeKind.Utc) : null,
+        };
     }
 
     private static DateOnly ReadDate(object value) => value switch

@@ -16,10 +16,10 @@ namespace Dwcp.Storage.DuckDb;
 /// </list>
 /// </summary>
 /// <remarks>
-/// <para>Rows without the tag are not stored: the untagged group of key K is the summary rollup minus the rows tagged K,
-/// per group (<see cref="With"/>). The difference is taken per full group, including currency and unit, and groups
-/// whose row count nets to zero are dropped, so every measure of the untagged group (sums, row and unit counts) is that
-/// of exactly the rows without the tag.</para>
+/// <para>Rows without the tag are not stored: the untagged group of key K is the summary rollup minus the rows tagged K
+/// (<see cref="With"/>). The difference is taken per line of the answer and unit, and units whose row count nets to zero
+/// are dropped, so every measure of the untagged group (sums, row and unit counts) is that of exactly the rows without
+/// the tag.</para>
 /// <para>Sub-accounts are not a dimension here (they would multiply the rows once more): a query that groups or filters
 /// by sub-account and tag reads the raw rows.</para>
 /// </remarks>
@@ -32,8 +32,6 @@ internal sealed class DuckDbTagRollup
     private static readonly string GroupColumns = "day, billing_account_id, " + string.Join(", ", Dimensions.Select(d => d.Column));
 
     private const string Measures = "billed, effective, list, qty, qty_count, row_count";
-
-    private const string Negated = "-billed, -effective, -list, -qty, -qty_count, -row_count";
 
     private const string TagFresh =
         "coalesce((SELECT fingerprint FROM cost_tag_summary_state), '') = " + DuckDbDailyRollup.Fingerprint;
@@ -90,9 +88,10 @@ internal sealed class DuckDbTagRollup
     }
 
     /// <summary>
-    /// The CTEs of a query on one tag key: <c>tagged</c> (the groups carrying the key, with its value) and
-    /// <c>cost_daily_visible</c>, the source the aggregation reads: the tagged groups, and the untagged group (tag value
-    /// null) as the daily rollup minus the tagged groups, netted per group; groups with no rows left are dropped.
+    /// The CTE <c>cost_daily_visible</c> of a query on one tag key: the groups carrying the key with its value, the daily
+    /// rollup with a null tag, and the tagged groups again, negated, with a null tag. Summed per line of the answer, the
+    /// null tag holds exactly the rows without the key; the aggregation nets per (period, keys, currency, unit) and drops
+    /// what nets to no rows (see <see cref="DuckDbAggregationSql.Grouped"/>), so unit counts stay exact too.
     /// </summary>
     /// <param name="key">The tag key, as an SQL parameter reference.</param>
     /// <param name="from">First day, as an SQL parameter reference (every part is cut to the query's range).</param>
@@ -112,13 +111,13 @@ internal sealed class DuckDbTagRollup
         var all = summary
             ? $"SELECT {GroupColumns}, {Measures} FROM cost_summary_daily WHERE {range}"
             : $"SELECT {GroupColumns}, {Measures} FROM ({DuckDbDailyRollup.VisibleBody}) WHERE {range}";
-        return $"WITH tagged AS ({tagged}), cost_daily_visible AS (" +
-               $"SELECT {GroupColumns}, tag_value, sum(billed) AS billed, sum(effective) AS effective, sum(list) AS list, sum(qty) AS qty, " +
-               "CAST(sum(qty_count) AS BIGINT) AS qty_count, CAST(sum(row_count) AS BIGINT) AS row_count FROM (" +
-               $"SELECT {GroupColumns}, tag_value, {Measures} FROM tagged " +
-               $"UNION ALL SELECT {GroupColumns}, CAST(NULL AS VARCHAR) AS tag_value, {Measures} FROM ({all}) " +
-               $"UNION ALL SELECT {GroupColumns}, CAST(NULL AS VARCHAR) AS tag_value, {Negated} FROM tagged" +
-               $") GROUP BY {GroupColumns}, tag_value HAVING sum(row_count) <> 0)";
+        // One scan of the tagged groups yields both their positive (tag value) and negative (untagged) copies.
+        return $"WITH cost_daily_visible AS (SELECT {GroupColumns}, CASE WHEN s.sign = 1 THEN tag_value END AS tag_value, " +
+               "CASE WHEN s.sign = 1 THEN billed ELSE -billed END AS billed, CASE WHEN s.sign = 1 THEN effective ELSE -effective END AS effective, " +
+               "CASE WHEN s.sign = 1 THEN list ELSE -list END AS list, CASE WHEN s.sign = 1 THEN qty ELSE -qty END AS qty, " +
+               "qty_count * s.sign AS qty_count, row_count * s.sign AS row_count " +
+               $"FROM ({tagged}) t CROSS JOIN (VALUES (1), (-1)) s(sign) " +
+               $"UNION ALL SELECT {GroupColumns}, CAST(NULL AS VARCHAR) AS tag_value, {Measures} FROM ({all}))";
     }
 
     /// <summary>
