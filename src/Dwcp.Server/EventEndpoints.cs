@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Dwcp.Streaming;
 using Microsoft.Extensions.Hosting;
 
@@ -58,53 +60,116 @@ internal static class EventEndpoints
         app.MapGet("/metrics", Metrics);
     }
 
-    private static async Task<IResult> AcceptAsync(HttpContext http, RealtimeEngineHost host)
+    private static async Task AcceptAsync(HttpContext http, RealtimeEngineHost host)
     {
         var engine = host.Engine;
         if (http.Request.ContentLength is > MaxBodyBytes)
         {
-            return Results.Json(new ApiError("PAYLOAD_TOO_LARGE", $"The body is {http.Request.ContentLength:N0} bytes; the limit is {MaxBodyBytes:N0}. Send smaller batches."), statusCode: StatusCodes.Status413PayloadTooLarge);
+            await WriteErrorAsync(http, StatusCodes.Status413PayloadTooLarge, "PAYLOAD_TOO_LARGE", $"The body is {http.Request.ContentLength:N0} bytes; the limit is {MaxBodyBytes:N0}. Send smaller batches.");
+            return;
         }
 
-        using var body = new MemoryStream();
-        var buffer = new byte[81920];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(buffer, http.RequestAborted)) > 0)
-        {
-            if (body.Length + read > MaxBodyBytes)
-            {
-                return Results.Json(new ApiError("PAYLOAD_TOO_LARGE", $"The body exceeds {MaxBodyBytes:N0} bytes. Send smaller batches."), statusCode: StatusCodes.Status413PayloadTooLarge);
-            }
-
-            body.Write(buffer, 0, read);
-        }
-
-        BatchAcceptResult result;
+        // The body goes into one pooled buffer (sized by Content-Length when given), parsed in place by the engine's
+        // Utf8JsonReader-based decoder and returned to the pool after the accept: no per-request copies or growth.
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(http.Request.ContentLength ?? 64 * 1024, 1, MaxBodyBytes) + 1);
         try
         {
-            result = await engine.TryAcceptNdjsonAsync(body.GetBuffer().AsMemory(0, (int)body.Length), http.RequestAborted);
+            var length = 0;
+            while (true)
+            {
+                var capacity = Math.Min(buffer.Length, MaxBodyBytes + 1);
+                if (length == capacity)
+                {
+                    if (capacity > MaxBodyBytes)
+                    {
+                        await WriteErrorAsync(http, StatusCodes.Status413PayloadTooLarge, "PAYLOAD_TOO_LARGE", $"The body exceeds {MaxBodyBytes:N0} bytes. Send smaller batches.");
+                        return;
+                    }
+
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxBodyBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var read = await http.Request.Body.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, MaxBodyBytes + 1) - length), http.RequestAborted);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+            }
+
+            if (length > MaxBodyBytes)
+            {
+                await WriteErrorAsync(http, StatusCodes.Status413PayloadTooLarge, "PAYLOAD_TOO_LARGE", $"The body exceeds {MaxBodyBytes:N0} bytes. Send smaller batches.");
+                return;
+            }
+
+            BatchAcceptResult result;
+            try
+            {
+                result = await engine.TryAcceptNdjsonAsync(buffer.AsMemory(0, length), http.RequestAborted);
+            }
+            catch (ArgumentException ex)
+            {
+                await WriteErrorAsync(http, StatusCodes.Status413PayloadTooLarge, "PAYLOAD_TOO_LARGE", ex.Message + " Split the batch (at most streaming.buffer_size events).");
+                return;
+            }
+
+            if (result.Status == AcceptStatus.BufferFull)
+            {
+                var seconds = Math.Max(1, (int)Math.Ceiling(result.RetryAfter.TotalSeconds));
+                http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await WriteErrorAsync(http, StatusCodes.Status429TooManyRequests, "BUFFER_FULL", $"The engine's input buffer is full; nothing of this batch was taken. Retry after {seconds} s.", key: "error");
+                return;
+            }
+
+            await WriteAcceptedAsync(http, result);
         }
-        catch (ArgumentException ex)
+        finally
         {
-            return Results.Json(new ApiError("PAYLOAD_TOO_LARGE", ex.Message + " Split the batch (at most streaming.buffer_size events)."), statusCode: StatusCodes.Status413PayloadTooLarge);
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>202 with <c>{"accepted","rejected","duplicates","late","errors":[{"line","field","message"}]}</c>, written
+    /// straight to the response (no serializer reflection, no anonymous objects per error).</summary>
+    private static async Task WriteAcceptedAsync(HttpContext http, BatchAcceptResult result)
+    {
+        http.Response.StatusCode = StatusCodes.Status202Accepted;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        await using (var json = new Utf8JsonWriter(http.Response.BodyWriter))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("accepted", result.Accepted);
+            json.WriteNumber("rejected", result.Rejected);
+            json.WriteNumber("duplicates", result.Duplicates);
+            json.WriteNumber("late", result.Late);
+            json.WriteStartArray("errors");
+            foreach (var e in result.Errors)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("line", e.LineNumber);
+                json.WriteString("field", e.Field);
+                json.WriteString("message", e.Message);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
         }
 
-        var payload = new
-        {
-            accepted = result.Accepted,
-            rejected = result.Rejected,
-            duplicates = result.Duplicates,
-            late = result.Late,
-            errors = result.Errors.Select(e => new { line = e.LineNumber, field = e.Field, message = e.Message }),
-        };
-        if (result.Status == AcceptStatus.BufferFull)
-        {
-            var seconds = Math.Max(1, (int)Math.Ceiling(result.RetryAfter.TotalSeconds));
-            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-            return Results.Json(new { error = "BUFFER_FULL", message = $"The engine's input buffer is full; nothing of this batch was taken. Retry after {seconds} s." }, statusCode: StatusCodes.Status429TooManyRequests);
-        }
+        await http.Response.BodyWriter.FlushAsync(http.RequestAborted);
+    }
 
-        return Results.Json(payload, statusCode: StatusCodes.Status202Accepted);
+    private static Task WriteErrorAsync(HttpContext http, int status, string code, string message, string key = "code")
+    {
+        http.Response.StatusCode = status;
+        return key == "code"
+            ? http.Response.WriteAsJsonAsync(new ApiError(code, message), http.RequestAborted)
+            : http.Response.WriteAsJsonAsync(new { error = code, message }, http.RequestAborted);
     }
 
     private static IResult Metrics(RealtimeEngineHost host, AnomalyAlertCounters alerts, KafkaSourceHost kafka)

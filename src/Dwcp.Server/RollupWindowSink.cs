@@ -18,7 +18,13 @@ public sealed class RollupWindowSink(IRollupStore store) : IWindowSink
     public static List<WindowRollup> ToRollups(IReadOnlyList<WindowResult> results)
     {
         ArgumentNullException.ThrowIfNull(results);
-        var rows = new List<WindowRollup>();
+        var capacity = 0;
+        foreach (var w in results)
+        {
+            capacity += w.Metrics.Count;
+        }
+
+        var rows = new List<WindowRollup>(capacity);
         foreach (var w in results)
         {
             if (!w.IsFinal)

@@ -52,6 +52,17 @@ public sealed class StreamingConfig
     /// <summary>Events accepted but not yet applied to windows; beyond it the accept path answers "buffer full" (default 10,000).</summary>
     public int BufferSize { get; init; } = 10_000;
 
+    /// <summary>
+    /// Admission pacing: while the oldest accepted batch not yet applied to the windows is older than this, a batch that
+    /// fits the buffer waits for the workers (up to <see cref="AdmissionMaxWait"/>) before it is accepted, so the
+    /// accept → queryable latency stays near this target instead of growing with <see cref="BufferSize"/> when the
+    /// workers fall behind. Default 50 ms; <see cref="TimeSpan.Zero"/> disables it.
+    /// </summary>
+    public TimeSpan AdmissionQueueDelay { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Longest a batch waits for <see cref="AdmissionQueueDelay"/> before it is accepted anyway (default 1 s).</summary>
+    public TimeSpan AdmissionMaxWait { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Worker partitions; series are assigned by key hash (default: processor count).</summary>
     public int ParallelismFactor { get; init; } = Environment.ProcessorCount;
 
@@ -120,6 +131,8 @@ public sealed class StreamingConfig
         Require(MaxLatencyMs >= 1, $"StreamingConfig.MaxLatencyMs is {MaxLatencyMs}: it must be at least 1.");
         Require(BufferSize >= 1, $"StreamingConfig.BufferSize is {BufferSize}: it must be at least 1.");
         Require(ParallelismFactor is >= 1 and <= 1024, $"StreamingConfig.ParallelismFactor is {ParallelismFactor}: use 1 to 1024.");
+        Require(AdmissionQueueDelay >= TimeSpan.Zero && AdmissionMaxWait >= TimeSpan.Zero,
+            $"StreamingConfig.AdmissionQueueDelay ({AdmissionQueueDelay}) and AdmissionMaxWait ({AdmissionMaxWait}) cannot be negative.");
         Require(AllowedLateness >= TimeSpan.Zero, $"StreamingConfig.AllowedLateness is {AllowedLateness}: it cannot be negative.");
         Require(DuplicateRetention > TimeSpan.Zero, $"StreamingConfig.DuplicateRetention is {DuplicateRetention}: it must be positive.");
         Require(DedupMemoryBudgetBytes >= 64 * 1024, $"StreamingConfig.DedupMemoryBudgetBytes is {DedupMemoryBudgetBytes}: use at least 65536.");

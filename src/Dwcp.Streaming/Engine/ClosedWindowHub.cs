@@ -5,6 +5,9 @@ namespace Dwcp.Streaming.Engine;
 /// <summary>Fans closed windows out to the query history, the subscribers (bounded, drop oldest) and the sink (bounded, waits).</summary>
 internal sealed class ClosedWindowHub
 {
+    /// <summary>Most window results given to the sink in one write (several queued batches are grouped).</summary>
+    internal const int SinkGroupResults = 20_000;
+
     private readonly StreamingConfig _config;
     private readonly EngineCounters _counters;
     private readonly IWindowSink? _sink;
@@ -128,11 +131,30 @@ internal sealed class ClosedWindowHub
 
     private async Task SinkLoopAsync(CancellationToken stopping)
     {
-        await foreach (var batch in _sinkQueue!.Reader.ReadAllAsync(CancellationToken.None))
+        // Group commit: the batches queued while the sink wrote the previous group go to it as one write (one store
+        // transaction instead of one per partition batch), in closing order, up to SinkGroupResults results.
+        var reader = _sinkQueue!.Reader;
+        while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
+            if (!reader.TryRead(out var first))
+            {
+                continue;
+            }
+
+            var batches = 1;
+            IReadOnlyList<WindowResult> group = first;
+            List<WindowResult>? grouped = null;
+            while (group.Count < SinkGroupResults && reader.TryRead(out var batch))
+            {
+                grouped ??= [.. first];
+                grouped.AddRange(batch);
+                group = grouped;
+                batches++;
+            }
+
             try
             {
-                await _sink!.WriteAsync(batch, stopping);
+                await _sink!.WriteAsync(group, stopping).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // a failing sink must not stop the engine; the failure is counted and kept
             catch (Exception ex)
@@ -143,7 +165,7 @@ internal sealed class ClosedWindowHub
             }
             finally
             {
-                Interlocked.Decrement(ref _sinkPending);
+                Interlocked.Add(ref _sinkPending, -batches);
             }
         }
     }
@@ -152,42 +174,101 @@ internal sealed class ClosedWindowHub
 /// <summary>
 /// A subscriber to closed windows with its own bounded queue: when the queue is full the oldest result is dropped and
 /// counted, so a slow subscriber never blocks ingest. Read with <see cref="ReadAllAsync"/>; dispose to unsubscribe.
+/// A partition offers a whole batch of closed windows under one lock and a reader takes up to
+/// <see cref="ReadChunk"/> results per lock, so thousands of windows closing at once do not contend result by result
+/// (a reader holds at most that many results besides the queue).
 /// </summary>
 public sealed class WindowSubscription : IDisposable
 {
+    /// <summary>Most results a reader takes from the queue at once.</summary>
+    public const int ReadChunk = 64;
+
     private readonly ClosedWindowHub _hub;
     private readonly WindowQuery? _filter;
-    private readonly Channel<WindowResult> _queue;
+    private readonly EngineCounters _counters;
+    private readonly int _capacity;
+    private readonly Queue<WindowResult> _queue = new();
+    private readonly Lock _lock = new();
+    private TaskCompletionSource? _waiter;
+    private bool _completed;
     private long _dropped;
 
     internal WindowSubscription(ClosedWindowHub hub, int capacity, WindowQuery? filter, EngineCounters counters)
     {
         _hub = hub;
         _filter = filter;
-        _queue = Channel.CreateBounded<WindowResult>(
-            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = false, SingleWriter = false },
-            _ =>
-            {
-                Interlocked.Increment(ref _dropped);
-                counters.Increment(ref counters.SubscriberDrops);
-            });
+        _capacity = capacity;
+        _counters = counters;
     }
 
     /// <summary>Results dropped because this subscriber's queue was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Results waiting in the queue.</summary>
-    public int Pending => _queue.Reader.Count;
+    public int Pending
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _queue.Count;
+            }
+        }
+    }
 
     /// <summary>Reads closed windows as they are emitted until the subscription is disposed or the engine stops.</summary>
     /// <param name="cancellationToken">Stops reading.</param>
     /// <returns>The results, in closing order.</returns>
-    public IAsyncEnumerable<WindowResult> ReadAllAsync(CancellationToken cancellationToken = default) => _queue.Reader.ReadAllAsync(cancellationToken);
+    public async IAsyncEnumerable<WindowResult> ReadAllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var chunk = new WindowResult[ReadChunk];
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var taken = 0;
+            Task? wait = null;
+            lock (_lock)
+            {
+                while (taken < chunk.Length && _queue.TryDequeue(out var result))
+                {
+                    chunk[taken++] = result;
+                }
+
+                if (taken == 0 && !_completed)
+                {
+                    wait = (_waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+                }
+            }
+
+            if (taken == 0 && wait is null)
+            {
+                yield break; // completed and empty
+            }
+
+            for (var i = 0; i < taken; i++)
+            {
+                var result = chunk[i];
+                chunk[i] = null!;
+                yield return result;
+            }
+
+            if (wait is not null)
+            {
+                await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
 
     /// <summary>Takes one queued result without waiting.</summary>
     /// <param name="result">The result.</param>
     /// <returns>Whether one was queued.</returns>
-    public bool TryRead(out WindowResult result) => _queue.Reader.TryRead(out result!);
+    public bool TryRead(out WindowResult result)
+    {
+        lock (_lock)
+        {
+            return _queue.TryDequeue(out result!);
+        }
+    }
 
     /// <summary>Unsubscribes and completes the reader.</summary>
     public void Dispose()
@@ -198,14 +279,57 @@ public sealed class WindowSubscription : IDisposable
 
     internal void Offer(WindowResult[] results)
     {
-        foreach (var result in results)
+        var dropped = 0;
+        TaskCompletionSource? wake = null;
+        lock (_lock)
         {
-            if (_filter is null || _filter.Matches(result.Size, result.Series))
+            if (_completed)
             {
-                _queue.Writer.TryWrite(result);
+                return;
+            }
+
+            var added = 0;
+            foreach (var result in results)
+            {
+                if (_filter is null || _filter.Matches(result.Size, result.Series))
+                {
+                    if (_queue.Count == _capacity)
+                    {
+                        _queue.Dequeue();
+                        dropped++;
+                    }
+
+                    _queue.Enqueue(result);
+                    added++;
+                }
+            }
+
+            if (added > 0)
+            {
+                wake = _waiter;
+                _waiter = null;
             }
         }
+
+        if (dropped > 0)
+        {
+            Interlocked.Add(ref _dropped, dropped);
+            _counters.Add(ref _counters.SubscriberDrops, dropped);
+        }
+
+        wake?.TrySetResult();
     }
 
-    internal void Complete() => _queue.Writer.TryComplete();
+    internal void Complete()
+    {
+        TaskCompletionSource? wake;
+        lock (_lock)
+        {
+            _completed = true;
+            wake = _waiter;
+            _waiter = null;
+        }
+
+        wake?.TrySetResult();
+    }
 }

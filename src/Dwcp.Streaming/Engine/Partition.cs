@@ -15,21 +15,30 @@ internal sealed class BatchToken(long startTimestamp, int partitions)
 
     public long StartTimestamp { get; } = startTimestamp;
 
+    /// <summary>Real (<see cref="Stopwatch"/>) time of acceptance, for admission pacing.</summary>
+    public long AdmittedAt { get; } = Stopwatch.GetTimestamp();
+
+    /// <summary>Whether every partition has applied the batch.</summary>
+    public bool IsDone => Volatile.Read(ref _remaining) <= 0;
+
     public bool PartitionDone() => Interlocked.Decrement(ref _remaining) == 0;
 }
 
 /// <summary>Work for a partition: events (pooled array), then a watermark; or a barrier.</summary>
 internal sealed class WorkItem
 {
-    public QueuedEvent[]? Events { get; init; }
+    public QueuedEvent[]? Events { get; set; }
 
-    public int Count { get; init; }
+    public int Count { get; set; }
 
-    public WatermarkMarker Marker { get; init; }
+    public WatermarkMarker Marker { get; set; }
 
-    public BatchToken? Token { get; init; }
+    public BatchToken? Token { get; set; }
 
     public TaskCompletionSource? Barrier { get; init; }
+
+    /// <summary>Whether the partition may reuse the item once applied (batch items come from its pool).</summary>
+    public bool Pooled { get; set; }
 }
 
 /// <summary>One worker: owns a <see cref="WindowStore"/>, applies its queue in order, closes windows, emits them.</summary>
@@ -40,6 +49,7 @@ internal sealed class Partition
     private readonly List<WindowResult> _results = [];
     private readonly List<long> _closedEnds = [];
     private readonly System.Collections.Concurrent.ConcurrentQueue<QueuedEvent[]> _freeArrays = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<WorkItem> _freeItems = new();
     private Task _loop = Task.CompletedTask;
 
     public Partition(int index, WindowSpec[] specs, EngineHost host)
@@ -75,6 +85,17 @@ internal sealed class Partition
         return new QueuedEvent[Math.Max(256, (int)BitOperations.RoundUpToPowerOf2((uint)minimum))];
     }
 
+    /// <summary>A work item for a batch (reused once the worker has applied it: no allocation per batch).</summary>
+    public WorkItem RentItem(QueuedEvent[]? events, int count, WatermarkMarker marker, BatchToken? token)
+    {
+        var item = _freeItems.TryDequeue(out var free) ? free : new WorkItem { Pooled = true };
+        item.Events = events;
+        item.Count = count;
+        item.Marker = marker;
+        item.Token = token;
+        return item;
+    }
+
     public async Task StopAsync()
     {
         _queue.Writer.TryComplete();
@@ -99,6 +120,12 @@ internal sealed class Partition
             finally
             {
                 item.Barrier?.TrySetResult();
+                if (item.Pooled && _freeItems.Count < 64)
+                {
+                    item.Events = null;
+                    item.Token = null;
+                    _freeItems.Enqueue(item);
+                }
             }
         }
     }

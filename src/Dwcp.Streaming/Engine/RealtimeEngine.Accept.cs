@@ -26,7 +26,6 @@ public sealed partial class RealtimeEngine
             throw new InvalidOperationException("The RealtimeEngine is not running: call StartAsync before accepting events (and not after StopAsync).");
         }
 
-        errors ??= [];
         var valid = events;
         if (!validated)
         {
@@ -40,7 +39,7 @@ public sealed partial class RealtimeEngine
                 if (error is not null)
                 {
                     kept ??= [.. events.Take(i)];
-                    errors.Add(error);
+                    (errors ??= []).Add(error);
                 }
                 else
                 {
@@ -58,6 +57,7 @@ public sealed partial class RealtimeEngine
 
         long sequence = 0;
         (int Accepted, int Duplicates, int Late) counts;
+        await _host.WaitForRoomAsync(valid.Count, cancellationToken);
         await _gate.WaitAsync(cancellationToken);
         try
         {
@@ -68,7 +68,7 @@ public sealed partial class RealtimeEngine
                 return new BatchAcceptResult(AcceptStatus.BufferFull, 0, 0, 0, 0, [], _host.RetryAfter());
             }
 
-            _counters.Add(ref _counters.Rejected, errors.Count);
+            _counters.Add(ref _counters.Rejected, errors?.Count ?? 0);
             counts = ApplyBatchLocked(valid, Epoch(_clock.GetUtcNow()), null, log: _wal is not null, _clock.GetTimestamp(), out sequence);
         }
         finally
@@ -82,7 +82,8 @@ public sealed partial class RealtimeEngine
         }
 
         MaybeCheckpoint();
-        return new BatchAcceptResult(AcceptStatus.Accepted, counts.Accepted, errors.Count, counts.Duplicates, counts.Late, errors, TimeSpan.Zero);
+        IReadOnlyList<EventError> reported = errors is { Count: > 0 } ? errors : [];
+        return new BatchAcceptResult(AcceptStatus.Accepted, counts.Accepted, reported.Count, counts.Duplicates, counts.Late, reported, TimeSpan.Zero);
     }
 
     /// <summary>De-duplicates, advances the watermark, routes late events, logs and queues a batch. Caller holds the gate.</summary>
@@ -90,8 +91,10 @@ public sealed partial class RealtimeEngine
         bool log, long startTimestamp, out long walSequence)
     {
         var partitionCount = _partitions.Length;
-        var perPartition = new QueuedEvent[]?[partitionCount];
-        var perCount = new int[partitionCount];
+        var perPartition = _perPartition; // reused: the caller holds the gate
+        var perCount = _perCount;
+        Array.Clear(perPartition);
+        Array.Clear(perCount);
         int accepted = 0, duplicates = 0, late = 0, queued = 0;
         if (log)
         {
@@ -145,10 +148,22 @@ public sealed partial class RealtimeEngine
         walSequence = log && accepted > 0 ? _wal!.CommitBatch() : 0;
         var marker = _watermark.Publish(nowTicks);
         _host.AddInFlight(queued);
-        var token = queued > 0 ? new BatchToken(startTimestamp, perCount.Count(c => c > 0)) : null;
+        var busy = 0;
         for (var p = 0; p < partitionCount; p++)
         {
-            _partitions[p].Enqueue(new WorkItem { Events = perPartition[p], Count = perCount[p], Marker = marker, Token = perCount[p] > 0 ? token : null });
+            busy += perCount[p] > 0 ? 1 : 0;
+        }
+
+        var token = queued > 0 ? new BatchToken(startTimestamp, busy) : null;
+        if (token is not null)
+        {
+            _host.Track(token);
+        }
+
+        for (var p = 0; p < partitionCount; p++)
+        {
+            _partitions[p].Enqueue(_partitions[p].RentItem(perPartition[p], perCount[p], marker, perCount[p] > 0 ? token : null));
+            perPartition[p] = null;
         }
 
         _counters.Add(ref _counters.Accepted, accepted);

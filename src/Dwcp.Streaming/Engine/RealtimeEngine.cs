@@ -32,6 +32,8 @@ public sealed partial class RealtimeEngine : IAsyncDisposable
     private int _state; // 0 new, 1 running, 2 stopping/stopped
     private long _acceptedSinceCheckpoint;
     private int _checkpointRunning;
+    private readonly QueuedEvent[]?[] _perPartition;
+    private readonly int[] _perCount;
 
     /// <summary>Creates an engine; nothing runs until <see cref="StartAsync"/>.</summary>
     /// <param name="config">Configuration (validated here).</param>
@@ -47,6 +49,8 @@ public sealed partial class RealtimeEngine : IAsyncDisposable
         _host = new EngineHost(config, _clock, _counters, new ClosedWindowHub(config, _counters, windowSink));
         _specs = WindowSpec.FromConfig(config);
         _partitions = [.. Enumerable.Range(0, config.ParallelismFactor).Select(i => new Partition(i, _specs, _host))];
+        _perPartition = new QueuedEvent[]?[_partitions.Length];
+        _perCount = new int[_partitions.Length];
         _dedup = new DuplicateFilter(config.DuplicateRetention, config.DedupMemoryBudgetBytes);
         _watermark = new WatermarkTracker(config.AllowedLateness.Ticks);
         var interner = new NameInterner();
@@ -108,7 +112,7 @@ public sealed partial class RealtimeEngine : IAsyncDisposable
     {
         var lines = Parser.Parse(ndjson.Span);
         var events = new List<StreamEvent>(lines.Count);
-        var errors = new List<EventError>();
+        List<EventError>? errors = null;
         foreach (var line in lines)
         {
             if (line.Event is { } e)
@@ -117,7 +121,7 @@ public sealed partial class RealtimeEngine : IAsyncDisposable
             }
             else
             {
-                errors.Add(line.Error!);
+                (errors ??= []).Add(line.Error!);
             }
         }
 

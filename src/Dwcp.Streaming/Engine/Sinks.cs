@@ -1,7 +1,8 @@
 namespace Dwcp.Streaming;
 
 /// <summary>Receives closed (final) windows, e.g. to write them as rollup rows. Called from one background task, in
-/// closing order; after a crash, windows closed since the last checkpoint are delivered again, so writes should be
+/// closing order, off the engine's workers; the windows closed while a write runs come as one group in the next call
+/// (group commit, up to 20,000 results); after a crash, windows closed since the last checkpoint are delivered again, so writes should be
 /// idempotent on (start, size, slide, series). A slow sink makes ingest wait (bounded queue), it never loses windows.</summary>
 public interface IWindowSink
 {

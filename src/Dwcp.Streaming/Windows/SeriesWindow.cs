@@ -124,8 +124,8 @@ internal sealed record CustomEntry(CustomAggregation Aggregation, CustomState St
 /// <summary>All aggregates of one series in one window.</summary>
 internal sealed class SeriesWindow(HashedKey key)
 {
-    private string[] _names = new string[4];
-    private MetricCell[] _cells = new MetricCell[4];
+    private string[] _names = new string[16]; // room for 16 metrics: no growth (array copies) for typical events
+    private MetricCell[] _cells = new MetricCell[16];
 
     public HashedKey Key { get; private set; } = key;
 

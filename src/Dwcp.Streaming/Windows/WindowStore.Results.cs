@@ -24,20 +24,23 @@ internal sealed partial class WindowStore
             }
         }
 
-        metrics.Sort((a, b) => string.CompareOrdinal(a.Metric, b.Metric));
-        var custom = new List<CustomAggregateValue>();
-        if (customEntries is not null)
+        metrics.Sort(static (a, b) => string.CompareOrdinal(a.Metric, b.Metric));
+        IReadOnlyList<CustomAggregateValue> custom = [];
+        if (customEntries is { Count: > 0 })
         {
+            // only series with custom aggregation state get a list (the others share the empty one)
+            var values = new List<CustomAggregateValue>(customEntries.Count);
             var seconds = window.Spec.Size.TotalSeconds;
             foreach (var entry in customEntries)
             {
                 if (Array.IndexOf(aggregations, entry.Aggregation) >= 0)
                 {
-                    custom.Add(new(entry.Aggregation.Name, entry.Aggregation.Config.Type, entry.State.Value(seconds), entry.Partial));
+                    values.Add(new(entry.Aggregation.Name, entry.Aggregation.Config.Type, entry.State.Value(seconds), entry.Partial));
                 }
             }
 
-            custom.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+            values.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            custom = values;
         }
 
         return new WindowResult(ToTime(window.Start), ToTime(window.End), window.Spec.Size, window.Spec.Slide, series.Key.Key, isFinal,
