@@ -242,10 +242,7 @@ internal static class ClickHouseAggregationSql
         }
 
         sb.Append(", cur, unit, sum(tb) AS b1, sum(te) AS e1, sum(tl) AS l1, sum(tq) AS q1, sum(tqn) AS qn1, sum(tn) AS n1 FROM (")
-          .Append(TagPart(ClickHouseTopology.Tag, "toNullable(tag_value)", "", keyCondition)).Append(" UNION ALL ")
-          .Append(TagPart(ClickHouseTopology.Summary, untagged, "", null)).Append(" UNION ALL ")
-          .Append(TagPart(ClickHouseTopology.Tag, untagged, "-", keyCondition))
-          .Append(") GROUP BY period");
+          .Append(TaggedParts()).Append(" UNION ALL ").Append(SummaryPart()).Append(") GROUP BY period");
         for (var i = 0; i < groupBy.Count; i++)
         {
             sb.Append(", k").Append(i);
@@ -253,23 +250,59 @@ internal static class ClickHouseAggregationSql
 
         return sb.Append(", cur, unit HAVING n1 != 0").ToString();
 
-        string TagPart(string table, string tagValue, string sign, string? condition)
+        // The tagged groups are read once, merged to the answer's lines (with the tag value tv), then doubled by
+        // ARRAY JOIN: sign 1 keeps the value and the amounts, sign -1 has a null tag and negated amounts. Tag filters
+        // apply after the doubling, to the value each copy has.
+        string TaggedParts()
+        {
+            var inner = new StringBuilder("SELECT ").Append(Period(grain, AggregationSource.Tag)).Append(" AS period");
+            for (var i = 0; i < groupBy.Count; i++)
+            {
+                if (groupBy[i].Dimension != CostDimension.Tag)
+                {
+                    inner.Append(", ").Append(Dimension(groupBy[i], AggregationSource.Tag)).Append(" AS k").Append(i);
+                }
+            }
+
+            inner.Append(", toNullable(tag_value) AS tv, ifNull(currency, '') AS cur, consumed_unit AS unit, sumMerge(billed) AS b0, sumMerge(effective) AS e0, ")
+                 .Append("sumMerge(list) AS l0, sumMerge(qty) AS q0, toInt64(sumMerge(qty_count)) AS qn0, toInt64(countMerge(row_count)) AS n0 FROM ")
+                 .Append(ClickHouseTopology.Tag).Append(" WHERE ")
+                 .Append(Where(from, to, filters.Where(f => f.On.Dimension != CostDimension.Tag).ToList(), AggregationSource.Tag, visible))
+                 .Append(" AND ").Append(keyCondition).Append(" GROUP BY period");
+            for (var i = 0; i < groupBy.Count; i++)
+            {
+                if (groupBy[i].Dimension != CostDimension.Tag)
+                {
+                    inner.Append(", k").Append(i);
+                }
+            }
+
+            inner.Append(", tv, cur, unit");
+            const string signed = "if(sign = 1, tv, NULL)";
+            var outer = new StringBuilder("SELECT period");
+            for (var i = 0; i < groupBy.Count; i++)
+            {
+                outer.Append(groupBy[i].Dimension == CostDimension.Tag ? $", {signed} AS k{i}" : $", k{i}");
+            }
+
+            outer.Append(", cur, unit, if(sign = 1, b0, -b0) AS tb, if(sign = 1, e0, -e0) AS te, if(sign = 1, l0, -l0) AS tl, if(sign = 1, q0, -q0) AS tq, ")
+                 .Append("qn0 * sign AS tqn, n0 * sign AS tn FROM (").Append(inner).Append(") ARRAY JOIN [1, -1] AS sign WHERE ")
+                 .Append(Where(null, null, filters.Where(f => f.On.Dimension == CostDimension.Tag).ToList(), AggregationSource.Tag, "1", signed));
+            return outer.ToString();
+        }
+
+        // The summary with a null tag: every row once.
+        string SummaryPart()
         {
             var part = new StringBuilder("SELECT ").Append(Period(grain, AggregationSource.Tag)).Append(" AS period");
             for (var i = 0; i < groupBy.Count; i++)
             {
-                part.Append(", ").Append(Dimension(groupBy[i], AggregationSource.Tag, tagValue)).Append(" AS k").Append(i);
+                part.Append(", ").Append(Dimension(groupBy[i], AggregationSource.Tag, untagged)).Append(" AS k").Append(i);
             }
 
-            part.Append($", ifNull(currency, '') AS cur, consumed_unit AS unit, {sign}sumMerge(billed) AS tb, {sign}sumMerge(effective) AS te, ")
-                .Append($"{sign}sumMerge(list) AS tl, {sign}sumMerge(qty) AS tq, {sign}toInt64(sumMerge(qty_count)) AS tqn, {sign}toInt64(countMerge(row_count)) AS tn FROM ")
-                .Append(table).Append(" WHERE ").Append(Where(from, to, filters, AggregationSource.Tag, visible, tagValue));
-            if (condition is not null)
-            {
-                part.Append(" AND ").Append(condition);
-            }
-
-            part.Append(" GROUP BY period");
+            part.Append(", ifNull(currency, '') AS cur, consumed_unit AS unit, sumMerge(billed) AS tb, sumMerge(effective) AS te, ")
+                .Append("sumMerge(list) AS tl, sumMerge(qty) AS tq, toInt64(sumMerge(qty_count)) AS tqn, toInt64(countMerge(row_count)) AS tn FROM ")
+                .Append(ClickHouseTopology.Summary).Append(" WHERE ").Append(Where(from, to, filters, AggregationSource.Tag, visible, untagged)).Append(" GROUP BY period");
             for (var i = 0; i < groupBy.Count; i++)
             {
                 part.Append(", k").Append(i);
