@@ -107,16 +107,36 @@ internal sealed class DuckDbDailyRollup
     /// Concurrent callers are serialised; each build commits together with its markers, so a failed build leaves nothing
     /// behind.
     /// </summary>
-    public void Refresh(Func<DuckDBConnection> connect)
+    public void Refresh(Func<DuckDBConnection> connect) => RefreshLevels(_gate, connect, new RollupLevels(
+        "cost_daily", "cost_daily_loads", "cost_summary_daily", "cost_summary_state", SummaryColumns,
+        rows => $"{Aggregate} {rows} GROUP BY ALL", SummaryOrder: null));
+
+    /// <summary>The tables of a two-level rollup (per load, then visible versions only) and how to build them.</summary>
+    /// <param name="PerLoad">The per-load rollup table.</param>
+    /// <param name="Markers">Its marker table: (load_id, row_count) of every load built.</param>
+    /// <param name="Summary">The visible-versions table.</param>
+    /// <param name="State">The table holding the fingerprint the summary was built from.</param>
+    /// <param name="SummaryColumns">The summary's columns besides the measures (all in the per-load table too).</param>
+    /// <param name="BuildSelect">The per-load aggregate SELECT for the rows of a FROM … WHERE clause over <c>cost_rows r</c>.</param>
+    /// <param name="SummaryOrder">Order of the summary's insert (so zone maps prune a filter on its leading column), or null.</param>
+    internal sealed record RollupLevels(string PerLoad, string Markers, string Summary, string State, IReadOnlyList<string> SummaryColumns,
+        Func<string, string> BuildSelect, string? SummaryOrder);
+
+    /// <summary>
+    /// Builds the per-load rollup of every visible load without one and rebuilds the summary when the visible versions
+    /// changed, in one transaction (see <see cref="Refresh"/>).
+    /// </summary>
+    internal static void RefreshLevels(Lock gate, Func<DuckDBConnection> connect, RollupLevels t)
     {
-        lock (_gate)
+        lock (gate)
         {
             using var c = connect();
-            const string missing = "SELECT DISTINCT load_id FROM partition_versions WHERE load_id NOT IN (SELECT load_id FROM cost_daily_loads)";
+            var missing = $"SELECT DISTINCT load_id FROM partition_versions WHERE load_id NOT IN (SELECT load_id FROM {t.Markers})";
+            var freshCondition = $"coalesce((SELECT fingerprint FROM {t.State}), '') = {Fingerprint}";
             bool unbuilt, stale;
             using (var cmd = c.CreateCommand())
             {
-                cmd.CommandText = $"SELECT EXISTS ({missing}), NOT ({FreshCondition})";
+                cmd.CommandText = $"SELECT EXISTS ({missing}), NOT ({freshCondition})";
                 using var r = cmd.ExecuteReader();
                 r.Read();
                 unbuilt = r.GetBoolean(0);
@@ -133,22 +153,24 @@ internal sealed class DuckDbDailyRollup
                 using var tx = c.BeginTransaction();
                 if (unbuilt)
                 {
-                    DuckDbSchema.Execute(c, "CREATE TEMP TABLE IF NOT EXISTS rollup_missing (load_id BIGINT); DELETE FROM rollup_missing; INSERT INTO rollup_missing " + missing);
-                    DuckDbSchema.Execute(c, $"INSERT INTO cost_daily {Aggregate} FROM cost_rows r WHERE r.load_id IN (SELECT load_id FROM rollup_missing) GROUP BY ALL");
-                    DuckDbSchema.Execute(c, "INSERT INTO cost_daily_loads SELECT m.load_id, (SELECT count(*) FROM cost_rows r WHERE r.load_id = m.load_id) FROM rollup_missing m");
+                    var temp = t.PerLoad + "_missing";
+                    DuckDbSchema.Execute(c, $"CREATE TEMP TABLE IF NOT EXISTS {temp} (load_id BIGINT); DELETE FROM {temp}; INSERT INTO {temp} " + missing);
+                    DuckDbSchema.Execute(c, $"INSERT INTO {t.PerLoad} {t.BuildSelect($"FROM cost_rows r WHERE r.load_id IN (SELECT load_id FROM {temp})")}");
+                    DuckDbSchema.Execute(c, $"INSERT INTO {t.Markers} SELECT m.load_id, (SELECT count(*) FROM cost_rows r WHERE r.load_id = m.load_id) FROM {temp} m");
                     // Rollups of loads no longer visible anywhere (fully restated) are dead weight.
-                    DuckDbSchema.Execute(c, "DELETE FROM cost_daily WHERE load_id NOT IN (SELECT load_id FROM partition_versions)");
+                    DuckDbSchema.Execute(c, $"DELETE FROM {t.PerLoad} WHERE load_id NOT IN (SELECT load_id FROM partition_versions)");
                 }
 
+                var columns = string.Join(", ", t.SummaryColumns.Select(col => "d." + col));
                 DuckDbSchema.Execute(c, $"""
-                    DELETE FROM cost_summary_daily;
-                    INSERT INTO cost_summary_daily SELECT {string.Join(", ", SummaryColumns.Select(col => "d." + col))},
+                    DELETE FROM {t.Summary};
+                    INSERT INTO {t.Summary} SELECT {columns},
                       sum(d.billed), sum(d.effective), sum(d.list), sum(d.qty), CAST(sum(d.qty_count) AS BIGINT), CAST(sum(d.row_count) AS BIGINT)
-                    FROM cost_daily d JOIN partition_versions p ON d.load_id = p.load_id AND d.billing_account_id = p.billing_account_id
+                    FROM {t.PerLoad} d JOIN partition_versions p ON d.load_id = p.load_id AND d.billing_account_id = p.billing_account_id
                       AND d.billing_period_start = p.billing_period_start
-                    GROUP BY {string.Join(", ", SummaryColumns.Select(col => "d." + col))};
-                    DELETE FROM cost_summary_state;
-                    INSERT INTO cost_summary_state SELECT {Fingerprint};
+                    GROUP BY {columns}{(t.SummaryOrder is null ? "" : " ORDER BY " + t.SummaryOrder)};
+                    DELETE FROM {t.State};
+                    INSERT INTO {t.State} SELECT {Fingerprint};
                     """);
                 tx.Commit();
             }

@@ -124,56 +124,8 @@ internal sealed class DuckDbTagRollup
     /// Builds the tag rollup of every visible load that has none, and rebuilds the tag summary when the visible versions
     /// changed. Serialised; each build commits together with its markers.
     /// </summary>
-    public void Refresh(Func<DuckDBConnection> connect)
-    {
-        lock (_gate)
-        {
-            using var c = connect();
-            const string missing = "SELECT DISTINCT load_id FROM partition_versions WHERE load_id NOT IN (SELECT load_id FROM cost_tag_daily_loads)";
-            bool unbuilt, stale;
-            using (var cmd = c.CreateCommand())
-            {
-                cmd.CommandText = $"SELECT EXISTS ({missing}), NOT ({TagFresh})";
-                using var r = cmd.ExecuteReader();
-                r.Read();
-                unbuilt = r.GetBoolean(0);
-                stale = r.GetBoolean(1);
-            }
-
-            if (!unbuilt && !stale)
-            {
-                return;
-            }
-
-            try
-            {
-                using var tx = c.BeginTransaction();
-                if (unbuilt)
-                {
-                    DuckDbSchema.Execute(c, "CREATE TEMP TABLE IF NOT EXISTS tag_rollup_missing (load_id BIGINT); DELETE FROM tag_rollup_missing; INSERT INTO tag_rollup_missing " + missing);
-                    DuckDbSchema.Execute(c, $"INSERT INTO cost_tag_daily {Aggregate("FROM cost_rows r WHERE r.load_id IN (SELECT load_id FROM tag_rollup_missing)")} ORDER BY tag_key, day");
-                    DuckDbSchema.Execute(c, "INSERT INTO cost_tag_daily_loads SELECT m.load_id, (SELECT count(*) FROM cost_rows r WHERE r.load_id = m.load_id) FROM tag_rollup_missing m");
-                    DuckDbSchema.Execute(c, "DELETE FROM cost_tag_daily WHERE load_id NOT IN (SELECT load_id FROM partition_versions)");
-                }
-
-                var columns = "day, billing_account_id, tag_key, tag_value, " + string.Join(", ", Dimensions.Select(d => d.Column));
-                DuckDbSchema.Execute(c, $"""
-                    DELETE FROM cost_tag_summary_daily;
-                    INSERT INTO cost_tag_summary_daily SELECT {string.Join(", ", columns.Split(", ").Select(col => "d." + col))},
-                      sum(d.billed), sum(d.effective), sum(d.list), sum(d.qty), CAST(sum(d.qty_count) AS BIGINT), CAST(sum(d.row_count) AS BIGINT)
-                    FROM cost_tag_daily d JOIN partition_versions p ON d.load_id = p.load_id AND d.billing_account_id = p.billing_account_id
-                      AND d.billing_period_start = p.billing_period_start
-                    GROUP BY {string.Join(", ", columns.Split(", ").Select(col => "d." + col))}
-                    ORDER BY d.tag_key, d.day;
-                    DELETE FROM cost_tag_summary_state;
-                    INSERT INTO cost_tag_summary_state SELECT {DuckDbDailyRollup.Fingerprint};
-                    """);
-                tx.Commit();
-            }
-            catch (DuckDBException ex) when (ex.Message.Contains("onflict", StringComparison.Ordinal) || ex.Message.Contains("onstraint", StringComparison.Ordinal))
-            {
-                // Another store object on the same file built it first; nothing is lost (see DuckDbDailyRollup.Refresh).
-            }
-        }
-    }
+    public void Refresh(Func<DuckDBConnection> connect) => DuckDbDailyRollup.RefreshLevels(_gate, connect, new DuckDbDailyRollup.RollupLevels(
+        "cost_tag_daily", "cost_tag_daily_loads", "cost_tag_summary_daily", "cost_tag_summary_state",
+        ["day", "billing_account_id", "tag_key", "tag_value", .. Dimensions.Select(d => d.Column)],
+        rows => Aggregate(rows) + " ORDER BY tag_key, day", SummaryOrder: "d.tag_key, d.day"));
 }
