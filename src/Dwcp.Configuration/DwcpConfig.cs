@@ -308,6 +308,12 @@ public sealed record AnomaliesConfig
     /// <summary><c>fp_rate</c>: target false-positive rate α of live detection (cost checks and stream windows). Default 0.05; between 0 and 1.</summary>
     public double FpRate { get; init; } = 0.05;
 
+    /// <summary><c>min_impact</c>: the materiality floor's smallest dollar impact |actual − expected| of a reported cost anomaly, in the series' currency. Default 10; 0 or more (0 = no absolute floor).</summary>
+    public decimal MinImpact { get; init; } = 10m;
+
+    /// <summary><c>min_share</c>: the materiality floor's smallest impact as a share of the series' typical daily spend (median of the 28 days before). Default 0.10; between 0 and 1 (0 = no relative floor).</summary>
+    public double MinShare { get; init; } = 0.10;
+
     /// <summary><c>max_stream_series</c>: most stream series (metric × series × window size) with a live detector; the least recently updated is evicted. Default 10000.</summary>
     public int MaxStreamSeries { get; init; } = 10_000;
 }

@@ -191,6 +191,16 @@ internal static class Settings
             (c, v) => c with { Anomalies = c.Anomalies with { FpRate = (double)v! } },
             v => (double)v is > 0 and < 1 ? null : $"must be between 0 and 1 (exclusive), e.g. 0.05, but is {((double)v).ToString(CultureInfo.InvariantCulture)}"),
         Setting.Single(
+            "anomalies.min_impact", ValueKinds.Number, "25",
+            c => (double)c.Anomalies.MinImpact,
+            (c, v) => c with { Anomalies = c.Anomalies with { MinImpact = (decimal)(double)v! } },
+            v => (double)v is >= 0 and <= 1e12 ? null : $"must be an amount between 0 and 1000000000000 (0 = no absolute floor), e.g. 10, but is {((double)v).ToString(CultureInfo.InvariantCulture)}"),
+        Setting.Single(
+            "anomalies.min_share", ValueKinds.Number, "0.05",
+            c => c.Anomalies.MinShare,
+            (c, v) => c with { Anomalies = c.Anomalies with { MinShare = (double)v! } },
+            v => (double)v is >= 0 and <= 1 ? null : $"must be a share between 0 and 1 (inclusive; 0 = no relative floor), e.g. 0.1, but is {((double)v).ToString(CultureInfo.InvariantCulture)}"),
+        Setting.Single(
             "anomalies.max_stream_series", ValueKinds.Integer, "10000",
             c => c.Anomalies.MaxStreamSeries,
             (c, v) => c with { Anomalies = c.Anomalies with { MaxStreamSeries = (int)v! } },

@@ -28,6 +28,12 @@ public sealed record AnomalyAlertOptions
     /// <summary>Target false-positive rate α of cost checks and stream detectors (<c>fp_rate</c>).</summary>
     public double FpRate { get; init; } = 0.05;
 
+    /// <summary>
+    /// The cost checks' materiality floor (<c>min_impact</c>, <c>min_share</c>); also the default of GraphQL
+    /// <c>detectAnomalies(minImpact, minShare)</c>.
+    /// </summary>
+    public AnomalyMateriality Materiality { get; init; } = AnomalyMateriality.Default;
+
     /// <summary>Most stream series (metric × series × window size and slide) with a detector (<c>max_stream_series</c>); least recently updated evicted.</summary>
     public int MaxStreamSeries { get; init; } = 10_000;
 
@@ -191,7 +197,7 @@ public sealed class AnomalyMonitor(
         {
             var service = services.GetRequiredService<CostAnomalyService>();
             var scope = services.GetRequiredService<ICallerScope>().Current;
-            var report = await service.DetectAnomaliesAsync(new AnomalyRequest { Threshold = options.FpRate, Publish = true }, scope, stoppingToken);
+            var report = await service.DetectAnomaliesAsync(new AnomalyRequest { Threshold = options.FpRate, Materiality = options.Materiality, Publish = true }, scope, stoppingToken);
             logger.LogInformation("Cost anomaly check ({Reason}): {Count} anomalies in {From:yyyy-MM-dd}..{To:yyyy-MM-dd}.", reason, report.Anomalies.Count, report.From, report.To);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -1,6 +1,7 @@
 using Dwcp.Configuration;
 using Dwcp.Core.Costs;
 using Dwcp.Cost;
+using Dwcp.Cost.Anomalies;
 
 namespace Dwcp.Server;
 
@@ -61,6 +62,7 @@ public sealed record DwcpServerOptions
                 WebhookRetries = c.Anomalies.WebhookRetries,
                 CheckInterval = c.Anomalies.CheckInterval,
                 FpRate = c.Anomalies.FpRate,
+                Materiality = new AnomalyMateriality(c.Anomalies.MinImpact, c.Anomalies.MinShare),
                 MaxStreamSeries = c.Anomalies.MaxStreamSeries,
             },
             DuckDb = new Dwcp.Storage.DuckDb.DuckDbStoreOptions

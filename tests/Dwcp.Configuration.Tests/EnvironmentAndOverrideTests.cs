@@ -63,6 +63,8 @@ public sealed class EnvironmentAndOverrideTests : IDisposable
             ["DWCP_ANOMALIES_WEBHOOK_RETRIES"] = "0",
             ["DWCP_ANOMALIES_CHECK_INTERVAL"] = "0s",
             ["DWCP_ANOMALIES_FP_RATE"] = "0.002",
+            ["DWCP_ANOMALIES_MIN_IMPACT"] = "0",
+            ["DWCP_ANOMALIES_MIN_SHARE"] = "1",
             ["DWCP_ANOMALIES_MAX_STREAM_SERIES"] = "9",
             ["DWCP_DUCKDB_MEMORY_LIMIT"] = "512MB",
             ["DWCP_DUCKDB_LOAD_MEMORY_LIMIT"] = "100MB",
@@ -104,6 +106,7 @@ public sealed class EnvironmentAndOverrideTests : IDisposable
         Assert.Equal(["http://localhost:1", "http://localhost:2"], c.Api.Urls);
         Assert.Equal((new Uri("http://hooks:9000/a"), 0), (c.Anomalies.WebhookUrl, c.Anomalies.WebhookRetries));
         Assert.Equal((TimeSpan.Zero, 0.002, 9), (c.Anomalies.CheckInterval, c.Anomalies.FpRate, c.Anomalies.MaxStreamSeries));
+        Assert.Equal((0m, 1.0), (c.Anomalies.MinImpact, c.Anomalies.MinShare));
         Assert.Equal((512_000_000L, 100_000_000L, DuckDbStringCompression.Compact), (c.DuckDb.MemoryLimit, c.DuckDb.LoadMemoryLimit, c.DuckDb.StringCompression));
         Assert.All(loaded.Sources, kv => Assert.Equal("env " + DwcpConfigLoader.EnvironmentVariableOf(kv.Key), kv.Value));
     }

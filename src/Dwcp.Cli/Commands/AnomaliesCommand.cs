@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
@@ -11,8 +12,9 @@ using Spectre.Console;
 
 namespace Dwcp.Cli.Commands;
 
-/// <summary>Arguments of <c>dwcp anomalies</c>.</summary>
-internal sealed record AnomaliesArgs(string? From, string? To, double FpRate, string Format, string MinSeverity, IReadOnlyList<string> Services, bool IncludeSuppressed, int Limit);
+/// <summary>Arguments of <c>dwcp anomalies</c>; a null MinImpact or MinShare takes <c>analytics.anomalies.min_impact</c> or <c>min_share</c>.</summary>
+internal sealed record AnomaliesArgs(
+    string? From, string? To, double FpRate, string Format, string MinSeverity, IReadOnlyList<string> Services, bool IncludeSuppressed, int Limit, decimal? MinImpact = null, double? MinShare = null);
 
 /// <summary>
 /// <c>dwcp anomalies</c>: cost anomalies of the store, largest dollar impact first; <c>dwcp anomalies feedback ID --kind</c>
@@ -21,8 +23,8 @@ internal sealed record AnomaliesArgs(string? From, string? To, double FpRate, st
 internal static class AnomaliesCommand
 {
     private const string DetectQuery = """
-        query($threshold: Float, $from: String, $to: String, $services: [String!], $min: AnomalySeverity, $suppressed: Boolean, $first: Int) {
-          detectAnomalies(threshold: $threshold, startDate: $from, endDate: $to, services: $services, minSeverity: $min, includeSuppressed: $suppressed, first: $first) {
+        query($threshold: Float, $from: String, $to: String, $services: [String!], $min: AnomalySeverity, $suppressed: Boolean, $first: Int, $minImpact: Decimal, $minShare: Float) {
+          detectAnomalies(threshold: $threshold, startDate: $from, endDate: $to, services: $services, minSeverity: $min, includeSuppressed: $suppressed, first: $first, minImpact: $minImpact, minShare: $minShare) {
             id timestamp providerName service billingAccountId currency expectedCost actualCost deviationPercentage severity score suppressed
             probableCauses recommendedActions rootCauses { dimension value expected actual dollarDelta share change }
           }
@@ -44,16 +46,19 @@ internal static class AnomaliesCommand
         var services = new Option<string[]>("--service") { Description = "Only this ServiceName (repeatable).", AllowMultipleArgumentsPerToken = true };
         var suppressed = new Option<bool>("--include-suppressed") { Description = "Also list anomalies that feedback suppressed." };
         var limit = new Option<int>("--limit") { Description = "Most anomalies listed.", DefaultValueFactory = _ => 100 };
+        var minImpact = new Option<decimal?>("--min-impact") { Description = "Materiality floor: smallest dollar impact |actual - expected| reported, in the series' currency; 0 or more, 0 = no absolute floor (default: analytics.anomalies.min_impact, 10).", HelpName = "AMOUNT", CustomParser = ParseMinImpact };
+        var minShare = new Option<double?>("--min-share") { Description = "Materiality floor: smallest impact as a share of the series' typical daily spend (median of the 28 days before); 0 to 1, 0 = no relative floor (default: analytics.anomalies.min_share, 0.1).", HelpName = "FRACTION", CustomParser = ParseMinShare };
         format.AcceptOnlyFromAmong("table", "json", "csv");
         min.AcceptOnlyFromAmong("low", "medium", "high", "critical");
         var command = new Command("anomalies", "Cost anomalies per provider/service and billing account, largest dollar impact first, with root cause, probable causes and actions.");
-        foreach (var o in new Option[] { from, to, fp, format, min, services, suppressed, limit })
+        foreach (var o in new Option[] { from, to, fp, format, min, services, suppressed, limit, minImpact, minShare })
         {
             command.Options.Add(o);
         }
 
         command.SetAction(async (p, ct) => setExit(await RunAsync(context(p), new AnomaliesArgs(
-            p.GetValue(from), p.GetValue(to), p.GetValue(fp), p.GetValue(format)!, p.GetValue(min)!, p.GetValue(services) ?? [], p.GetValue(suppressed), p.GetValue(limit)), ct)));
+            p.GetValue(from), p.GetValue(to), p.GetValue(fp), p.GetValue(format)!, p.GetValue(min)!, p.GetValue(services) ?? [], p.GetValue(suppressed), p.GetValue(limit),
+            p.GetValue(minImpact), p.GetValue(minShare)), ct)));
 
         var id = new Argument<string>("ID") { Description = "The anomaly id (first column of 'dwcp anomalies')." };
         var kind = new Option<string>("--kind") { Description = "expected, planned or real.", Required = true };
@@ -81,6 +86,7 @@ internal static class AnomaliesCommand
             throw new UsageException($"--limit must be at least 1; got {a.Limit}.");
         }
 
+        var materiality = Materiality(ctx, a);
         var severity = Enum.Parse<AnomalySeverity>(a.MinSeverity, ignoreCase: true);
         var (from, to) = (ParseDate(a.From, "--from"), ParseDate(a.To, "--to"));
         IReadOnlyList<AnomalyJson.AnomalyDocument> docs;
@@ -95,6 +101,8 @@ internal static class AnomaliesCommand
                 min = severity.ToString().ToUpperInvariant(),
                 suppressed = a.IncludeSuppressed,
                 first = a.Limit,
+                minImpact = materiality.MinImpact,
+                minShare = materiality.MinShare,
             }, ct);
             docs = data.GetProperty("detectAnomalies").EnumerateArray().Select(FromGraph).ToList();
         }
@@ -112,6 +120,7 @@ internal static class AnomaliesCommand
                     Services = a.Services,
                     MinSeverity = severity,
                     IncludeSuppressed = a.IncludeSuppressed,
+                    Materiality = materiality,
                 }, ctx.Scope, ct);
                 docs = report.Anomalies.Take(a.Limit).Select(AnomalyJson.ToDocument).ToList();
             }
@@ -153,6 +162,34 @@ internal static class AnomaliesCommand
 
         ctx.Error.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture, $"Marked the anomaly of {day} ({deviation:+0.0;-0.0}%) as {kind.ToLowerInvariant()}.")));
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The materiality floor: the options where given, else the configuration (<c>analytics.anomalies.min_impact</c>, <c>min_share</c>).</summary>
+    private static AnomalyMateriality Materiality(CliContext ctx, AnomaliesArgs a) =>
+        new(a.MinImpact ?? ctx.Config.Anomalies.MinImpact, a.MinShare ?? ctx.Config.Anomalies.MinShare);
+
+    private static decimal? ParseMinImpact(ArgumentResult r)
+    {
+        var text = r.Tokens.Count == 0 ? string.Empty : r.Tokens[0].Value;
+        if (decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value >= 0)
+        {
+            return value;
+        }
+
+        r.AddError($"--min-impact '{text}' must be an amount of 0 or more in the series' currency (e.g. 10; 0 = no absolute floor).");
+        return null;
+    }
+
+    private static double? ParseMinShare(ArgumentResult r)
+    {
+        var text = r.Tokens.Count == 0 ? string.Empty : r.Tokens[0].Value;
+        if (double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value is >= 0 and <= 1)
+        {
+            return value;
+        }
+
+        r.AddError($"--min-share '{text}' must be a share between 0 and 1 of the typical daily spend (e.g. 0.1 for a tenth; 0 = no relative floor).");
+        return null;
     }
 
     private static CostAnomalyService Service(CliContext ctx, Dwcp.Storage.ICostStore store) =>

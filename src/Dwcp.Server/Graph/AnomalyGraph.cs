@@ -39,6 +39,8 @@ public static class AnomalyGraph
             .Argument<BooleanGraphType>("includeSuppressed", a => a.DefaultValue = false)
             .Argument<CostTypeEnum>("costType", a => a.DefaultValue = CostMeasure.Effective)
             .Argument<IntGraphType>("first", a => a.DefaultValue = 100)
+            .Argument<DecimalGraphType>("minImpact", "Materiality floor: smallest dollar impact |actual − expected| reported, in the series' currency; 0 or more, 0 = no absolute floor (default 10).")
+            .Argument<FloatGraphType>("minShare", "Materiality floor: smallest impact as a share of the series' typical daily spend (median of the 28 days before); 0 to 1, 0 = no relative floor (default 0.1).")
             .ResolveAsync(async ctx => await Guard(async () =>
             {
                 var first = ctx.GetArgument("first", 100);
@@ -57,11 +59,32 @@ public static class AnomalyGraph
                     MinSeverity = ctx.GetArgument("minSeverity", AnomalySeverity.Low),
                     IncludeSuppressed = ctx.GetArgument("includeSuppressed", false),
                     Measure = ctx.GetArgument("costType", CostMeasure.Effective),
+                    Materiality = Materiality(ctx.GetArgument<decimal?>("minImpact"), ctx.GetArgument<double?>("minShare"),
+                        ctx.RequestServices!.GetService<AnomalyAlertOptions>()?.Materiality ?? AnomalyMateriality.Default),
                 };
                 var report = await ctx.RequestServices!.GetRequiredService<CostAnomalyService>()
                     .DetectAnomaliesAsync(request, ctx.RequestServices!.GetRequiredService<ICallerScope>().Current, ctx.CancellationToken);
                 return report.Anomalies.Take(first).ToList();
             }));
+    }
+
+    /// <summary>
+    /// The materiality floor of <c>detectAnomalies(minImpact, minShare)</c>: an argument left out keeps the server's
+    /// configured value (<paramref name="configured"/>); one out of range is refused naming the argument.
+    /// </summary>
+    internal static AnomalyMateriality Materiality(decimal? minImpact, double? minShare, AnomalyMateriality configured)
+    {
+        if (minImpact is { } impact && impact < 0)
+        {
+            throw new CostQueryException(CostQueryErrorKind.InvalidArgument, $"minImpact must be an amount of 0 or more in the series' currency (e.g. 10; 0 = no absolute floor); got {impact.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (minShare is { } share && !(share >= 0 && share <= 1))
+        {
+            throw new CostQueryException(CostQueryErrorKind.InvalidArgument, $"minShare must be a share between 0 and 1 of the typical daily spend (e.g. 0.1 for a tenth; 0 = no relative floor); got {share.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        return new AnomalyMateriality(minImpact ?? configured.MinImpact, minShare ?? configured.MinShare);
     }
 
     /// <summary>Turns refusals of the cost layer into GraphQL errors with a code and the layer's message.</summary>
