@@ -241,8 +241,11 @@ internal static class ClickHouseAggregationSql
             sb.Append(", k").Append(i);
         }
 
+        // When a tag filter excludes untagged rows, the tagged groups alone answer: no summary, no negated copy, and the
+        // tag filter is applied in the scan.
+        var untaggedPossible = CostAggregation.UntaggedPossible(filters);
         sb.Append(", cur, unit, sum(tb) AS b1, sum(te) AS e1, sum(tl) AS l1, sum(tq) AS q1, sum(tqn) AS qn1, sum(tn) AS n1 FROM (")
-          .Append(TaggedParts()).Append(" UNION ALL ").Append(SummaryPart()).Append(") GROUP BY period");
+          .Append(TaggedParts()).Append(untaggedPossible ? " UNION ALL " + SummaryPart() : "").Append(") GROUP BY period");
         for (var i = 0; i < groupBy.Count; i++)
         {
             sb.Append(", k").Append(i);
@@ -267,7 +270,9 @@ internal static class ClickHouseAggregationSql
             inner.Append(", toNullable(tag_value) AS tv, ifNull(currency, '') AS cur, consumed_unit AS unit, sumMerge(billed) AS b0, sumMerge(effective) AS e0, ")
                  .Append("sumMerge(list) AS l0, sumMerge(qty) AS q0, toInt64(sumMerge(qty_count)) AS qn0, toInt64(countMerge(row_count)) AS n0 FROM ")
                  .Append(ClickHouseTopology.Tag).Append(" WHERE ")
-                 .Append(Where(from, to, filters.Where(f => f.On.Dimension != CostDimension.Tag).ToList(), AggregationSource.Tag, visible))
+                 .Append(untaggedPossible
+                     ? Where(from, to, filters.Where(f => f.On.Dimension != CostDimension.Tag).ToList(), AggregationSource.Tag, visible)
+                     : Where(from, to, filters, AggregationSource.Tag, visible, "toNullable(tag_value)"))
                  .Append(" AND ").Append(keyCondition).Append(" GROUP BY period");
             for (var i = 0; i < groupBy.Count; i++)
             {
@@ -286,7 +291,7 @@ internal static class ClickHouseAggregationSql
             }
 
             outer.Append(", cur, unit, if(sign = 1, b0, -b0) AS tb, if(sign = 1, e0, -e0) AS te, if(sign = 1, l0, -l0) AS tl, if(sign = 1, q0, -q0) AS tq, ")
-                 .Append("qn0 * sign AS tqn, n0 * sign AS tn FROM (").Append(inner).Append(") ARRAY JOIN [1, -1] AS sign WHERE ")
+                 .Append("qn0 * sign AS tqn, n0 * sign AS tn FROM (").Append(inner).Append(untaggedPossible ? ") ARRAY JOIN [1, -1] AS sign WHERE " : ") ARRAY JOIN [1] AS sign WHERE ")
                  .Append(Where(null, null, filters.Where(f => f.On.Dimension == CostDimension.Tag).ToList(), AggregationSource.Tag, "1", signed));
             return outer.ToString();
         }

@@ -110,6 +110,13 @@ public sealed record CostAggregation
         dimensions.All(d => d.Dimension is not (CostDimension.Resource or CostDimension.Tag));
 
     /// <summary>
+    /// True when rows without the tag can be in the answer: no tag filter excludes them (a filter whose values hold no
+    /// null keeps tagged rows only). When false, a tag-rollup query reads the tagged groups alone.
+    /// </summary>
+    public static bool UntaggedPossible(IEnumerable<CostFilter> filters) =>
+        !filters.Any(f => f.On.Dimension == CostDimension.Tag && !f.Values.Contains(null));
+
+    /// <summary>
     /// The one tag key of these dimensions when the tag rollup has them all (tags of that key plus summary dimensions);
     /// null when there is no tag, tags of two keys, or a resource or sub-account dimension.
     /// </summary>

@@ -128,6 +128,8 @@ internal static class CostDataSet
         yield return new CostAggregation { From = From, To = To, GroupBy = [dept], Filters = [new(dept, ["Ops", null]), new(new(CostDimension.Currency), ["USD"])], Grain = CostGrain.Week };
         yield return new CostAggregation { From = From.AddDays(9), To = To, GroupBy = [new(CostDimension.Region), env], Grain = CostGrain.Day, Limit = 12, Offset = 3, RankBy = CostMeasure.Effective };
         yield return new CostAggregation { From = From, To = To, GroupBy = [new(CostDimension.ChargeCategory)], Filters = [new(env, [null])] };
+        yield return new CostAggregation { From = From, To = To, GroupBy = [service], Filters = [new(env, ["prod"])], Grain = CostGrain.Month };
+        yield return new CostAggregation { From = From, To = To, GroupBy = [dept, new(CostDimension.Region)], Filters = [new(dept, ["Eng", "Ops"]), new(new(CostDimension.Provider), ["AWS"])] };
         yield return new CostAggregation { From = From, To = To, GroupBy = [dept, env] };
         yield return new CostAggregation { From = From, To = To, GroupBy = [dept, new(CostDimension.SubAccount)], Grain = CostGrain.Month };
         yield return new CostAggregation { From = new DateOnly(1900, 1, 1), To = new DateOnly(9999, 1, 1), GroupBy = [new(CostDimension.Currency)] };

@@ -22,8 +22,8 @@ internal sealed class DuckDbAggregationSql(bool rollup = false, bool summary = f
     public bool Summary => rollup && summary;
 
     /// <summary>The CTE defining <c>cost_daily_visible</c> for this SQL's rollup level, over the range of the query.</summary>
-    public string RollupWith(DateOnly from, DateOnly to) => tagKey is not null
-        ? DuckDbTagRollup.With(Param(tagKey), Param(from), Param(to), Summary)
+    public string RollupWith(DateOnly from, DateOnly to, IReadOnlyList<CostFilter> filters) => tagKey is not null
+        ? DuckDbTagRollup.With(Param(tagKey), Param(from), Param(to), Summary, CostAggregation.UntaggedPossible(filters))
         : Summary ? DuckDbDailyRollup.SummaryWith : DuckDbDailyRollup.With;
 
     /// <summary>The SQL expression of a dimension over <c>visible_cost_rows</c> (or the rollup).</summary>
@@ -114,7 +114,7 @@ internal sealed class DuckDbAggregationSql(bool rollup = false, bool summary = f
 
         // Over the tag rollup the source holds signed parts (see DuckDbTagRollup.With): they are netted per line and unit first.
         var netted = rollup && tagKey is not null;
-        sb.Append(rollup ? RollupWith(spec.From, spec.To) + (netted ? ", signed AS (SELECT " : ", base AS (SELECT ") : "WITH base AS (SELECT ").Append(Period(spec.Grain, rollup ? "day" : "charge_date")).Append(" AS period");
+        sb.Append(rollup ? RollupWith(spec.From, spec.To, spec.Filters) + (netted ? ", signed AS (SELECT " : ", base AS (SELECT ") : "WITH base AS (SELECT ").Append(Period(spec.Grain, rollup ? "day" : "charge_date")).Append(" AS period");
         for (var i = 0; i < n; i++)
         {
             sb.Append(", ").Append(Dimension(spec.GroupBy[i])).Append(" AS ").Append(keys[i]);

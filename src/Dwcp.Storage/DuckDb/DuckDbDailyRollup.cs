@@ -99,7 +99,7 @@ internal sealed class DuckDbDailyRollup
 
     /// <summary>Totals per currency over the rollup (currency, billed, effective, list, rows).</summary>
     public static string Totals(DuckDbAggregationSql sql, DateOnly from, DateOnly to, IReadOnlyList<CostFilter> filters) =>
-        sql.RollupWith(from, to) + " SELECT currency, sum(billed), sum(effective), sum(list), CAST(sum(row_count) AS BIGINT) FROM cost_daily_visible WHERE "
+        sql.RollupWith(from, to, filters) + " SELECT currency, sum(billed), sum(effective), sum(list), CAST(sum(row_count) AS BIGINT) FROM cost_daily_visible WHERE "
         + sql.Where(from, to, filters) + " GROUP BY 1 ORDER BY 1";
 
     /// <summary>

@@ -97,7 +97,8 @@ internal sealed class DuckDbTagRollup
     /// <param name="from">First day, as an SQL parameter reference (every part is cut to the query's range).</param>
     /// <param name="to">Last day, as an SQL parameter reference.</param>
     /// <param name="summary">Read the visible-only summaries (valid only where <see cref="Fresh"/> held) instead of the per-load rollups.</param>
-    public static string With(string key, string from, string to, bool summary)
+    /// <param name="untagged">False when a tag filter excludes untagged rows: then only the tagged groups are read.</param>
+    public static string With(string key, string from, string to, bool summary, bool untagged = true)
     {
         var range = $"day BETWEEN {from} AND {to}";
         var tagged = summary
@@ -108,6 +109,11 @@ internal sealed class DuckDbTagRollup
                   "FROM cost_rows r JOIN (SELECT * FROM partition_versions WHERE load_id NOT IN (SELECT load_id FROM cost_tag_daily_loads)) u " +
                   "ON r.load_id = u.load_id AND r.\"BillingAccountId\" = u.billing_account_id AND r.\"BillingPeriodStart\" = u.billing_period_start " +
                   $"WHERE r.charge_date BETWEEN {from} AND {to}", $"tag_key = {key}") + ")";
+        if (!untagged)
+        {
+            return $"WITH cost_daily_visible AS (SELECT {GroupColumns}, tag_value, {Measures} FROM ({tagged}))";
+        }
+
         var all = summary
             ? $"SELECT {GroupColumns}, {Measures} FROM cost_summary_daily WHERE {range}"
             : $"SELECT {GroupColumns}, {Measures} FROM ({DuckDbDailyRollup.VisibleBody}) WHERE {range}";
