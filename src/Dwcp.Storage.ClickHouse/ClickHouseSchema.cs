@@ -246,8 +246,8 @@ internal static class ClickHouseSchema
     private static string HourlyDdl(string name) => RollupDdl(name, "hour DateTime('UTC')", "toDate(hour)", HourlyDimensions, withPairAndUnit: false);
 
     /// <summary>
-    /// A rollup table. With <paramref name="tags"/>, one row per tag key and value as well (<c>tag_key</c> leads the
-    /// sorting key, so a query on one key reads only its range).
+    /// A rollup table. With <paramref name="tags"/>, one row per tag key and value as well (<c>tag_key, tag_value</c> lead
+    /// the sorting key, so a query on one key reads only its range, and a filter on values only theirs).
     /// </summary>
     private static string RollupDdl(string name, string timeColumn, string dayExpr, (string Column, string Source)[] dims, bool withPairAndUnit, bool tags = false)
     {
@@ -272,7 +272,7 @@ internal static class ClickHouseSchema
         // Every dimension is in the sorting key (as value and null flag: Nullable columns cannot be key columns), so
         // merges only ever combine rows of the same group.
         sb.Append($"ENGINE = AggregatingMergeTree PARTITION BY toYYYYMM({dayExpr})\nORDER BY (")
-          .Append(tags ? "tag_key, " : "").Append($"load_id, billing_account_id, billing_period_start, {timeColumn.Split(' ')[0]}").Append(tags ? ", tag_value" : "");
+          .Append(tags ? "tag_key, tag_value, " : "").Append($"load_id, billing_account_id, billing_period_start, {timeColumn.Split(' ')[0]}");
         foreach (var (column, _) in dims)
         {
             sb.Append(", ifNull(").Append(column).Append(", ''), isNull(").Append(column).Append(')');

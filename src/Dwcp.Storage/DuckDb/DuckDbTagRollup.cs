@@ -133,5 +133,5 @@ internal sealed class DuckDbTagRollup
     public void Refresh(Func<DuckDBConnection> connect) => DuckDbDailyRollup.RefreshLevels(_gate, connect, new DuckDbDailyRollup.RollupLevels(
         "cost_tag_daily", "cost_tag_daily_loads", "cost_tag_summary_daily", "cost_tag_summary_state",
         ["day", "billing_account_id", "tag_key", "tag_value", .. Dimensions.Select(d => d.Column)],
-        rows => Aggregate(rows) + " ORDER BY tag_key, day", SummaryOrder: "d.tag_key, d.day"));
+        rows => Aggregate(rows) + " ORDER BY tag_key, tag_value, day", SummaryOrder: "d.tag_key, d.tag_value, d.day"));
 }
