@@ -3,7 +3,6 @@ using Dwcp.Core.Costs;
 using Dwcp.Core.Focus;
 using Dwcp.Storage.DuckDb;
 using Dwcp.Tests;
-using DuckDB.NET.Data;
 
 namespace Dwcp.Storage.Tests;
 
@@ -26,25 +25,9 @@ public sealed class DuckDbTagRollupTests : IDisposable
         return r;
     }
 
-    private static async Task LoadAsync(ICostStore store, params FocusRow[] rows)
-    {
-        await using var s = await store.BeginLoadAsync(new LoadRequest("t"));
-        foreach (var r in rows)
-        {
-            s.Append(r);
-        }
+    private static Task LoadAsync(ICostStore store, params FocusRow[] rows) => DuckDbTestFiles.LoadAsync(store, rows);
 
-        await s.CommitAsync();
-    }
-
-    private object? Scalar(string sql)
-    {
-        using var c = new DuckDBConnection($"Data Source={Path.Combine(_dir, DuckDbCostStore.FileName)}");
-        c.Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        return cmd.ExecuteScalar();
-    }
+    private object? Scalar(string sql) => DuckDbTestFiles.Scalar(_dir, sql);
 
     private static async Task<List<string>> SameOnBothPathsAsync(ICostStore store, CostAggregation spec)
     {

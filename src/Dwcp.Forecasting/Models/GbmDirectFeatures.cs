@@ -73,17 +73,7 @@ internal static class GbmDirectFeatures
             f[i++] = cnt > 0 ? (float)(acc / cnt / scale) : float.NaN;
         }
 
-        var shortSpan = y.AsSpan(Math.Max(0, origin - l), Math.Min(l, origin));
-        var longSpan = y.AsSpan(Math.Max(0, origin - window), Math.Min(window, origin));
-        f[i++] = (float)(Stats.Mean(shortSpan) / scale);
-        f[i++] = (float)(Math.Sqrt(Stats.Variance(shortSpan)) / scale);
-        f[i++] = (float)(Stats.Mean(longSpan) / scale);
-        f[i++] = (float)(Math.Sqrt(Stats.Variance(longSpan)) / scale);
-        foreach (var p in periods)
-        {
-            f[i++] = t % p;
-        }
-
+        GlobalGbm.AppendWindowFeatures(f, i, y, origin, l, window, scale, t, periods);
         return f;
     }
 

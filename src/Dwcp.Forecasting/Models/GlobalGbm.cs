@@ -219,8 +219,19 @@ public sealed class GlobalGbm : IDisposable
             f[i++] = t - lag >= 0 ? (float)(s[t - lag] / scale) : float.NaN;
         }
 
-        var shortSpan = s.AsSpan(Math.Max(0, t - layout.ShortWindow), Math.Min(layout.ShortWindow, t));
-        var longSpan = s.AsSpan(Math.Max(0, t - window), Math.Min(window, t));
+        AppendWindowFeatures(f, i, s, t, layout.ShortWindow, window, scale, t, periods);
+        return f;
+    }
+
+    /// <summary>
+    /// Writes, from <paramref name="i"/> on, the features both strategies share: mean and standard deviation of the
+    /// <paramref name="shortWindow"/> and <paramref name="window"/> values before <paramref name="end"/> (scaled), then
+    /// the seasonal phase of <paramref name="t"/> for each period.
+    /// </summary>
+    internal static void AppendWindowFeatures(float[] f, int i, double[] y, int end, int shortWindow, int window, double scale, int t, int[] periods)
+    {
+        var shortSpan = y.AsSpan(Math.Max(0, end - shortWindow), Math.Min(shortWindow, end));
+        var longSpan = y.AsSpan(Math.Max(0, end - window), Math.Min(window, end));
         f[i++] = (float)(Stats.Mean(shortSpan) / scale);
         f[i++] = (float)(Math.Sqrt(Stats.Variance(shortSpan)) / scale);
         f[i++] = (float)(Stats.Mean(longSpan) / scale);
@@ -229,8 +240,6 @@ public sealed class GlobalGbm : IDisposable
         {
             f[i++] = t % p;
         }
-
-        return f;
     }
 
     private static SchemaDefinition SchemaFor(int count)

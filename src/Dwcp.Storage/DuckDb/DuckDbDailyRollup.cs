@@ -80,6 +80,9 @@ internal sealed class DuckDbDailyRollup
     /// <summary>The condition that <c>cost_summary_daily</c> was built from the versions visible now.</summary>
     internal const string FreshCondition = "coalesce((SELECT fingerprint FROM cost_summary_state), '') = " + Fingerprint;
 
+    /// <summary>The condition that a summary whose fingerprint is kept in <paramref name="stateTable"/> was built from the versions visible now.</summary>
+    internal static string FreshConditionOf(string stateTable) => $"coalesce((SELECT fingerprint FROM {stateTable}), '') = {Fingerprint}";
+
     /// <summary>True when <c>cost_summary_daily</c> was built from the versions visible now.</summary>
     public const string Fresh = "SELECT " + FreshCondition;
 
@@ -132,7 +135,7 @@ internal sealed class DuckDbDailyRollup
         {
             using var c = connect();
             var missing = $"SELECT DISTINCT load_id FROM partition_versions WHERE load_id NOT IN (SELECT load_id FROM {t.Markers})";
-            var freshCondition = $"coalesce((SELECT fingerprint FROM {t.State}), '') = {Fingerprint}";
+            var freshCondition = FreshConditionOf(t.State);
             bool unbuilt, stale;
             using (var cmd = c.CreateCommand())
             {
