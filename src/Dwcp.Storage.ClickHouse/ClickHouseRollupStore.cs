@@ -102,11 +102,7 @@ public sealed class ClickHouseRollupStore : IRollupStore
         }
 
         // Later rows win within a call too: a batch never holds two rows with one key.
-        var unique = new Dictionary<object, WindowRollup>();
-        foreach (var r in rollups)
-        {
-            unique[r.Key] = r;
-        }
+        var unique = WindowRollup.LastPerKey(rollups);
 
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -122,7 +118,7 @@ public sealed class ClickHouseRollupStore : IRollupStore
             var now = _time.GetUtcNow();
             var version = Math.Max((ulong)Micros(now - DateTimeOffset.UnixEpoch), _lastVersion + 1);
             _lastVersion = version;
-            var body = Tsv(unique.Values, ClickHouseCostStore.Timestamp(now.UtcDateTime), version);
+            var body = Tsv(unique, ClickHouseCostStore.Timestamp(now.UtcDateTime), version);
             try
             {
                 using (var content = new StringContent(body, new UTF8Encoding(false)))

@@ -68,11 +68,7 @@ public sealed class DuckDbRollupStore : IRollupStore
         }
 
         // Later rows win within a call too: a batch never holds two rows with one key.
-        var unique = new Dictionary<object, WindowRollup>();
-        foreach (var r in rollups)
-        {
-            unique[r.Key] = r;
-        }
+        var unique = WindowRollup.LastPerKey(rollups);
 
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -85,7 +81,7 @@ public sealed class DuckDbRollupStore : IRollupStore
                 var now = _time.GetUtcNow().UtcDateTime;
                 using (var appender = c.CreateAppender(staging))
                 {
-                    foreach (var r in unique.Values)
+                    foreach (var r in unique)
                     {
                         appender.CreateRow()
                             .AppendValue((DateTime?)r.WindowStart.UtcDateTime).AppendValue((DateTime?)r.WindowEnd.UtcDateTime)
