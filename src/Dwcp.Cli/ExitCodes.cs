@@ -25,4 +25,8 @@ internal sealed class UsageException(string message) : Exception(message)
         : this(message + " " + inner.Message)
     {
     }
+
+    /// <summary>An argument exception's message without .NET's " (Parameter 'x')" suffix, which means nothing to a CLI user.</summary>
+    public static string Plain(ArgumentException ex) =>
+        ex.ParamName is { } name ? ex.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : ex.Message;
 }

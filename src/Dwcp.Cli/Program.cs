@@ -169,7 +169,14 @@ if (parse.Errors.Count > 0)
         Console.Error.WriteLine("error: " + e.Message);
     }
 
-    var name = parse.CommandResult.Command == root ? "dwcp" : "dwcp " + parse.CommandResult.Command.Name;
+    // The whole command path ("dwcp anomalies feedback"), not only the innermost command's name.
+    var path = new List<string>();
+    for (var r = parse.CommandResult; r is not null && r.Command != root; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+    {
+        path.Insert(0, r.Command.Name);
+    }
+
+    var name = string.Join(' ', ["dwcp", .. path]);
     Console.Error.WriteLine($"Run '{name} --help' for usage.");
     return ExitCodes.Usage;
 }

@@ -8,9 +8,14 @@ internal static class DetectCommand
 {
     public static int Run(CliContext ctx, string input, string output, bool online, double fpRate, int? period)
     {
-        if (fpRate is <= 0 or >= 1)
+        if (!(fpRate > 0 && fpRate < 1))
         {
             throw new UsageException($"--fp-rate {fpRate} must be between 0 and 1 (exclusive), e.g. 0.05 for a 5% false-positive rate.");
+        }
+
+        if (period is < 0 or 1)
+        {
+            throw new UsageException($"--period {period} is not a seasonal period: give the number of rows in one season (2 or more, e.g. 24 for hourly data with a daily cycle), 0 for none, or leave it out to detect it.");
         }
 
         if (!File.Exists(input) && !Directory.Exists(input))
@@ -25,7 +30,7 @@ internal static class DetectCommand
         }
         catch (ArgumentException ex)
         {
-            throw new UsageException(ex.Message);
+            throw new UsageException(UsageException.Plain(ex));
         }
         catch (AnomalyInputException ex)
         {

@@ -22,7 +22,7 @@ internal static class ForecastCommand
             InputPath = a.Input,
             OutputPath = a.Output,
             Horizon = a.Horizon,
-            SeasonalPeriods = a.Season is null ? null : Numbers(a.Season, "--season").Select(v => (int)v).ToArray(),
+            SeasonalPeriods = a.Season is null ? null : Seasons(a.Season),
             Levels = Numbers(a.Levels, "--levels"),
             Models = a.Models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             Aggregate = a.Aggregate.ToLowerInvariant() switch
@@ -63,6 +63,12 @@ internal static class ForecastCommand
         ctx.Error.MarkupLine(Markup.Escape($"Wrote {result.RowsWritten:N0} rows for {result.Series.Count:N0} series to {a.Output}."));
         return ExitCodes.Ok;
     }
+
+    private static int[] Seasons(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t =>
+            int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= 2
+                ? v
+                : throw new UsageException($"--season '{text}': '{t}' is not a whole number of time steps of 2 or more (comma-separated, e.g. 24,168 for hourly data with daily and weekly cycles).")).ToArray();
 
     private static double[] Numbers(string text, string option) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t =>
