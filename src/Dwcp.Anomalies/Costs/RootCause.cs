@@ -96,7 +96,8 @@ public sealed record RootCauseResult(
 /// deltas of one dimension sum to the total change (up to rounding), so every dimension is a full explanation at its
 /// own grain. Increases and decreases are reported separately, each ranked by |delta|, so a resource that grew by
 /// $500 and one that shrank by $480 both show, instead of netting to $20. A dimension with one value on both sides
-/// (e.g. a single currency) explains nothing and is left out of the top lists.
+/// (e.g. a single currency) explains nothing and is left out of the top lists; when no dimension has two values, the
+/// single values (resource, SKU, account, region, charge, pricing, commitment) are named instead, each with the whole change.
 /// </summary>
 public static class RootCauseAnalyzer
 {
@@ -140,10 +141,27 @@ public static class RootCauseAnalyzer
             }
         }
 
+        if (pool.Count == 0)
+        {
+            // Every dimension has one value: the whole change sits in that one resource / SKU / account. Name them, most
+            // specific first, rather than explain nothing.
+            var single = SingleValueOrder
+                .Select(d => byDimension[d].FirstOrDefault(c => c.DollarDelta != 0))
+                .OfType<CostContributor>()
+                .Take(top)
+                .ToList();
+            return new RootCauseResult(expectedTotal, actualTotal, byDimension,
+                [.. single.Where(c => c.DollarDelta > 0)], [.. single.Where(c => c.DollarDelta < 0)]);
+        }
+
         var increases = pool.Where(c => c.DollarDelta > 0).OrderByDescending(c => c.DollarDelta).ThenBy(c => c.Dimension, StringComparer.Ordinal).Take(top).ToList();
         var decreases = pool.Where(c => c.DollarDelta < 0).OrderBy(c => c.DollarDelta).ThenBy(c => c.Dimension, StringComparer.Ordinal).Take(top).ToList();
         return new RootCauseResult(expectedTotal, actualTotal, byDimension, increases, decreases);
     }
+
+    /// <summary>Dimensions named when none has two values, most specific first (currency never explains a change).</summary>
+    private static readonly string[] SingleValueOrder =
+        [CostDimensions.Resource, CostDimensions.Sku, CostDimensions.Account, CostDimensions.Region, CostDimensions.ChargeCategory, CostDimensions.PricingCategory, CostDimensions.CommitmentStatus];
 
     private static decimal Cents(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);
 }
