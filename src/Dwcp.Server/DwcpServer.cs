@@ -57,6 +57,8 @@ public static class DwcpServer
         services.AddSingleton<Dwcp.Streaming.IWindowSink>(sp => new RollupWindowSink(sp.GetRequiredService<IRollupStore>()));
 
         services.AddSingleton<RealtimeEngineHost>();
+        services.AddSingleton(sp => new CustomAggregationRegistry(sp.GetRequiredService<RealtimeEngineHost>(), options));
+        services.AddHostedService(sp => sp.GetRequiredService<CustomAggregationRegistry>()); // before the engine: restored with its state
         services.AddHostedService(sp => sp.GetRequiredService<RealtimeEngineHost>());
         services.AddSingleton<KafkaSourceHost>(); // after the engine: starts after its recovery, stops before its checkpoint
         services.AddHostedService(sp => sp.GetRequiredService<KafkaSourceHost>());
@@ -84,6 +86,7 @@ public static class DwcpServer
         app.MapDwcpApi();
         app.MapDwcpEvents();
         app.MapDwcpRollups();
+        app.MapDwcpAggregations();
         app.MapGet("/health", HealthAsync);
         app.MapFallback("/api/{**rest}", (HttpContext http) => Results.Json(
             new { error = $"No API endpoint at {http.Request.Method} {http.Request.Path}. See docs/api.md." }, statusCode: StatusCodes.Status404NotFound));

@@ -26,6 +26,10 @@ public sealed record DwcpServerOptions
     /// <summary>The real-time engine's settings (<c>analytics.streaming</c>); its write-ahead log goes to <c>stream/</c> in the data folder.</summary>
     public Dwcp.Streaming.StreamingConfig Streaming { get; init; } = new();
 
+    /// <summary>Custom aggregations of the configuration (<c>analytics.streaming.aggregations</c>), each as its JSON
+    /// description (<see cref="Dwcp.Streaming.AggregationJson"/>); registered before the engine starts.</summary>
+    public IReadOnlyList<string> CustomAggregations { get; init; } = [];
+
     /// <summary>The Kafka source (<c>analytics.streaming.kafka_*</c>), or null when no brokers are configured.</summary>
     public Dwcp.Streaming.Kafka.KafkaSourceOptions? Kafka { get; init; }
 

@@ -90,4 +90,15 @@ public sealed class GraphQLForecastTests : IAsyncLifetime
         var bad = await _factory.GraphQLAsync(Query, new { service = "Amazon S3", periods = new[] { "a fortnight" } });
         Assert.Contains("'a fortnight' is not a forecast period", bad.GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_service_without_rows_is_an_error_not_a_confident_zero_forecast()
+    {
+        var json = await _factory.GraphQLAsync(Query, new { service = "NoSuchService", periods = new[] { "30d" } });
+        Assert.False(json.TryGetProperty("data", out var data) && data.ValueKind == System.Text.Json.JsonValueKind.Object
+            && data.GetProperty("forecastCosts").ValueKind == System.Text.Json.JsonValueKind.Array, json.ToString());
+        var error = json.GetProperty("errors")[0];
+        Assert.Equal("INVALID_ARGUMENT", error.GetProperty("extensions").GetProperty("code").GetString());
+        Assert.Contains("No cost rows match Service in [NoSuchService]", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
 }

@@ -54,6 +54,13 @@ public sealed class CostForecastService(CostQueryService costs)
 
         var answer = await costs.QueryAsync(new CostQuery { From = from, To = to, Grain = CostGrain.Day, Filters = filters, RankBy = measure, Currency = currency, PageSize = costs.Options.MaxResults }, scope, cancellationToken)
             .ConfigureAwait(false);
+        if (answer.Lines.Count == 0)
+        {
+            // No rows is not a zero forecast: a misspelt service or a provider without data must say so.
+            throw new CostQueryException(CostQueryErrorKind.InvalidArgument,
+                $"No cost rows match {Describe(filters)} between {from:yyyy-MM-dd} and {to:yyyy-MM-dd} (the last {historyDays} days of data), so there is nothing to forecast. Check the spelling against getCostMetrics grouped by service or provider, or widen historyDays.");
+        }
+
         var currencies = answer.Lines.Select(l => l.Currency).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         if (currencies.Length > 1)
         {
@@ -71,6 +78,9 @@ public sealed class CostForecastService(CostQueryService costs)
         var unit = currencies.FirstOrDefault() ?? currency ?? "USD";
         return horizons.Select(h => new PeriodForecast(h.Period, unit, from, to, CostForecaster.Forecast(history, h.Days, level))).ToArray();
     }
+
+    private static string Describe(IReadOnlyList<CostFilter> filters) =>
+        filters.Count == 0 ? "the caller's scope" : string.Join(" and ", filters.Select(f => $"{f.On} in [{string.Join(", ", f.Values)}]"));
 
     /// <summary>Parses <c>30d</c>, <c>4w</c>, <c>3m</c> (30 days a month) or a bare number of days.</summary>
     public static int ParsePeriod(string period)

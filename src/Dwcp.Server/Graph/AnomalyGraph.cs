@@ -119,6 +119,7 @@ public sealed class DwcpMutation : ObjectGraphType
                 ctx.GetArgument<string?>("note"),
                 ctx.RequestServices!.GetRequiredService<ICallerScope>().Current,
                 ctx.CancellationToken)));
+        this.AddAggregationMutations();
     }
 }
 

@@ -30,6 +30,7 @@ public sealed class DwcpQuery : ObjectGraphType
         this.AddAnomalyFields();
         this.AddStreamFields();
         this.AddRollupFields();
+        this.AddAggregationFields();
         Field<NonNullGraphType<CostMetricsResultType>>("getCostMetrics")
             .Description("Cost per time bucket and group, in the product guide's shape. Always grouped by provider (unless includeProvider: false) and by currency; dates are inclusive UTC days.")
             .Argument<NonNullGraphType<StringGraphType>>("startDate", "First day, YYYY-MM-DD (inclusive).")
