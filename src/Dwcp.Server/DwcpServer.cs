@@ -56,6 +56,9 @@ public static class DwcpServer
             : DuckDbRollupStore.Open(options.DataDir, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Dwcp.Streaming.IWindowSink>(sp => new RollupWindowSink(sp.GetRequiredService<IRollupStore>()));
 
+        // Late events go to files beside the engine's log; started before the engine, so it stops after it and loses none.
+        services.AddSingleton(sp => new LateEventFileSink(Path.Combine(EngineConfig.DataDirectory(options), "late-events"), sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService(sp => sp.GetRequiredService<LateEventFileSink>());
         services.AddSingleton<RealtimeEngineHost>();
         services.AddSingleton(sp => new CustomAggregationRegistry(sp.GetRequiredService<RealtimeEngineHost>(), options));
         services.AddHostedService(sp => sp.GetRequiredService<CustomAggregationRegistry>()); // before the engine: restored with its state
@@ -87,6 +90,7 @@ public static class DwcpServer
         app.MapDwcpEvents();
         app.MapDwcpRollups();
         app.MapDwcpAggregations();
+        app.MapDwcpLateEvents();
         app.MapGet("/health", HealthAsync);
         app.MapFallback("/api/{**rest}", (HttpContext http) => Results.Json(
             new { error = $"No API endpoint at {http.Request.Method} {http.Request.Path}. See docs/api.md." }, statusCode: StatusCodes.Status404NotFound));

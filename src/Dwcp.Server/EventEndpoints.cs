@@ -11,21 +11,9 @@ namespace Dwcp.Server;
 /// Owns the real-time engine: starts it with the host (replaying its write-ahead log), stops it (flush + checkpoint) and
 /// only then disposes it. The container does not dispose the engine itself, so a dispose never races a stop.
 /// </summary>
-internal sealed class RealtimeEngineHost(DwcpServerOptions options, TimeProvider time, IWindowSink? windowSink = null) : IHostedService
+internal sealed class RealtimeEngineHost(DwcpServerOptions options, TimeProvider time, IWindowSink? windowSink = null, LateEventFileSink? lateEvents = null) : IHostedService
 {
-    public RealtimeEngine Engine { get; } = new(
-        new StreamingConfig
-        {
-            WindowSizes = options.Streaming.WindowSizes,
-            SlidingWindows = options.Streaming.SlidingWindows,
-            BufferSize = options.Streaming.BufferSize,
-            MaxLatencyMs = options.Streaming.MaxLatencyMs,
-            AllowedLateness = options.Streaming.AllowedLateness,
-            ParallelismFactor = options.Streaming.ParallelismFactor,
-            DataDirectory = options.Streaming.DataDirectory ?? Path.Combine(options.DataDir, "stream"),
-        },
-        time,
-        windowSink);
+    public RealtimeEngine Engine { get; } = new(EngineConfig.For(options), time, windowSink, lateEvents);
 
     public async Task StartAsync(CancellationToken cancellationToken) => await Engine.StartAsync(cancellationToken);
 
