@@ -25,6 +25,13 @@ internal static class NabCorpus
         return result;
     }
 
+    /// <summary>NAB's probationary length for a file of <paramref name="rows"/> rows: 15% of it, at most 750, made even.</summary>
+    public static int ProbationaryLength(int rows)
+    {
+        var p = rows < 5000 ? (int)Math.Floor(0.15 * rows) : 750;
+        return p - (p % 2);
+    }
+
     private static DateTime Parse(string s) =>
         DateTime.ParseExact(s, "yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
 }

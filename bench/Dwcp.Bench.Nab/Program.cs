@@ -9,10 +9,11 @@ using Dwcp.Bench.Nab;
 // Usage: dotnet run -c Release --project bench/Dwcp.Bench.Nab [-- --no-write] [--sensitivity] [--diag] [--components A,B]
 //        [--shift N] [--calibration N] [--min-history N] [--refractory N] [--refractory-p P] [--refractory-ratio R]
 //        [--rank-window N] [--rank-history N] [--smooth N] [--tail N] [--fixed-tail] [--discord-window N] [--discord-history N]
-//        [--period-search N]
+//        [--period-search N] [--warmup N|nab] [--resonance-offset X] [--resonance-slope X] [--resonance-typical N] [--no-compare]
 var root = FindRoot();
 var write = !args.Contains("--no-write");
 var options = new OnlineDetectorOptions();
+var nabWarmup = false;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -59,6 +60,27 @@ for (var i = 0; i < args.Length; i++)
         case "--period-search":
             options = options with { PeriodSearchLength = int.Parse(args[++i], CultureInfo.InvariantCulture) };
             break;
+        case "--warmup":
+            // "nab" = NAB's probationary length per file (15% of it, at most 750 rows, made even); a number = fixed rows.
+            if (args[++i] == "nab")
+            {
+                nabWarmup = true;
+            }
+            else
+            {
+                options = options with { Resonance = options.Resonance with { WarmupLength = int.Parse(args[i], CultureInfo.InvariantCulture) } };
+            }
+
+            break;
+        case "--resonance-offset":
+            options = options with { ResonanceLogOffset = double.Parse(args[++i], CultureInfo.InvariantCulture) };
+            break;
+        case "--resonance-typical":
+            options = options with { Resonance = options.Resonance with { TypicalHistory = int.Parse(args[++i], CultureInfo.InvariantCulture) } };
+            break;
+        case "--resonance-slope":
+            options = options with { ResonanceLogSlope = double.Parse(args[++i], CultureInfo.InvariantCulture) };
+            break;
         case "--calibration":
             options = options with { CalibrationWindow = int.Parse(args[++i], CultureInfo.InvariantCulture) };
             break;
@@ -77,7 +99,7 @@ var md = new StringBuilder();
 md.AppendLine(CultureInfo.InvariantCulture, $"# NAB score of the online ensemble ({TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC)");
 md.AppendLine();
 md.AppendLine(CultureInfo.InvariantCulture, $"Corpus: the repository's NAB v1.1 subset (`data/nab`, {corpus.Count} files, {rows:N0} rows, {results[0].Files.Sum(f => f.TruePositives + f.FalseNegatives)} scored windows).");
-md.AppendLine(CultureInfo.InvariantCulture, $"Detector: `OnlineAnomalyDetector` with {Describe(options)}; scored and swept in {watch.Elapsed.TotalSeconds:F1} s ({rows / watch.Elapsed.TotalSeconds:N0} rows/s, 1 thread).");
+md.AppendLine(CultureInfo.InvariantCulture, $"Detector: `OnlineAnomalyDetector` with {Describe(options, nabWarmup)}; scored and swept in {watch.Elapsed.TotalSeconds:F1} s ({rows / watch.Elapsed.TotalSeconds:N0} rows/s, 1 thread).");
 md.AppendLine("Scorer: `Dwcp.Anomalies.Evaluation.NabScorer` (port of NAB v1.1 sweeper), one threshold per profile optimised over the corpus.");
 md.AppendLine("Published scores are for the full 58-file corpus (best 74.9 ARTime, 70.5 Numenta HTM) and are not directly comparable.");
 md.AppendLine();
@@ -106,6 +128,25 @@ md.AppendLine("## Leave one file out (threshold chosen on the other 17 files)");
 md.AppendLine();
 md.Append(SplitEvaluation.LeaveOneOut([("default", scoredDefault)], NabProfile.All));
 
+if (!args.Contains("--no-compare"))
+{
+    // Alone, as a component, and as the default: the default is the variant with the best held-out standard score.
+    var compared = new List<(string, List<(NabFile, IReadOnlyList<double>)>)>();
+    foreach (var (name, o, probationary) in DetectorComparison.Variants(options))
+    {
+        compared.Add((name, Run(o, probationary).Scored));
+    }
+
+    md.AppendLine();
+    md.AppendLine("## Detector comparison (in-sample, and held out = leave one file out)");
+    md.AppendLine();
+    md.Append(DetectorComparison.Report(compared));
+    md.AppendLine();
+    md.AppendLine("Detector also chosen without the file (leave one file out over the rows above):");
+    md.AppendLine();
+    md.Append(SplitEvaluation.LeaveOneOut(compared, [NabProfile.Standard, NabProfile.RewardLowFpRate]));
+}
+
 if (args.Contains("--sensitivity"))
 {
     // Neighbouring settings: with 25 windows one window caught or missed moves the score by about 4 points.
@@ -117,6 +158,16 @@ if (args.Contains("--sensitivity"))
     var variants = new (string Name, OnlineDetectorOptions Options)[]
     {
         ("default", options),
+        ("resonance alarm p offset 2, slope 3", options with { ResonanceLogOffset = 2, ResonanceLogSlope = 3 }),
+        ("resonance alarm p offset 3, slope 1", options with { ResonanceLogOffset = 3, ResonanceLogSlope = 1 }),
+        ("resonance alarm p offset 3, slope 3", options with { ResonanceLogOffset = 3, ResonanceLogSlope = 3 }),
+        ("resonance alarm p offset 2.5, slope 3", options with { ResonanceLogOffset = 2.5, ResonanceLogSlope = 3 }),
+        ("resonance alarm p offset 2, slope 2", options with { ResonanceLogOffset = 2, ResonanceLogSlope = 2 }),
+        ("resonance warm-up 500 rows", options with { Resonance = options.Resonance with { WarmupLength = 500 } }),
+        ("resonance warm-up 1000 rows", options with { Resonance = options.Resonance with { WarmupLength = 1000 } }),
+        ("resonance feature window 16", options with { Resonance = options.Resonance with { FeatureWindow = 16 } }),
+        ("resonance median snap 0.05", options with { Resonance = options.Resonance with { MedianSnap = 0.05 } }),
+        ("resonance median snap 0.1", options with { Resonance = options.Resonance with { MedianSnap = 0.1 } }),
         ("without variance-shift", options with { Components = options.Components & ~EnsembleComponents.VarianceShift }),
         ("without long-season residual", options with { Components = options.Components & ~EnsembleComponents.LongSeasonResidual }),
         ("period search 1440 rows", options with { PeriodSearchLength = 1440 }),
@@ -170,13 +221,15 @@ if (write)
     Console.WriteLine($"Wrote {path}");
 }
 
-(List<NabProfileResult> Results, Dictionary<string, int> Periods, List<(NabFile File, IReadOnlyList<double> Scores)> Scored) Run(OnlineDetectorOptions o)
+(List<NabProfileResult> Results, Dictionary<string, int> Periods, List<(NabFile File, IReadOnlyList<double> Scores)> Scored) Run(OnlineDetectorOptions o, bool probationaryWarmup = false)
 {
     var scored = new List<(NabFile File, IReadOnlyList<double> Scores)>();
     var periods = new Dictionary<string, int>();
     foreach (var (file, values) in corpus)
     {
-        var detector = new OnlineAnomalyDetector(o);
+        var fileOptions = nabWarmup || probationaryWarmup ? o with { Resonance = o.Resonance with { WarmupLength = NabCorpus.ProbationaryLength(values.Length) } } : o;
+
+        var detector = new OnlineAnomalyDetector(fileOptions);
         var scores = new double[values.Length];
         for (var i = 0; i < values.Length; i++)
         {
@@ -206,9 +259,9 @@ if (write)
     return (NabProfile.All.Select(p => NabScorer.Optimise(scored, p)).ToList(), periods, scored);
 }
 
-static string Describe(OnlineDetectorOptions o) =>
+static string Describe(OnlineDetectorOptions o, bool nabWarmup) =>
     string.Create(CultureInfo.InvariantCulture,
-        $"period auto (first {o.PeriodSearchLength} rows, ≤ {o.MaxPeriod}), calibration window {o.CalibrationWindow}, refractory {o.RefractoryLength} rows at p ≤ {o.RefractoryPValue:G3} (ratio {o.RefractoryRatio:G3}), smoothing {o.SmoothingWindow}, shift window {o.ShiftWindow}, components {o.Components:G}");
+        $"period auto (first {o.PeriodSearchLength} rows, ≤ {o.MaxPeriod}), resonance warm-up {(nabWarmup ? "NAB probationary length" : o.Resonance.WarmupLength + " rows")} and alarm p 10^−({o.ResonanceLogOffset:G3} + {o.ResonanceLogSlope:G3}·confidence), calibration window {o.CalibrationWindow}, refractory {o.RefractoryLength} rows at p ≤ {o.RefractoryPValue:G3} (ratio {o.RefractoryRatio:G3}), smoothing {o.SmoothingWindow}, shift window {o.ShiftWindow}, components {o.Components:G}");
 
 static string FindRoot()
 {

@@ -100,6 +100,22 @@ internal static class SplitEvaluation
         return sb.ToString();
     }
 
+    /// <summary>Leave-one-file-out score of one variant: each file scored at the threshold chosen on the others.</summary>
+    public static double HeldOutScore(IReadOnlyList<(NabFile File, IReadOnlyList<double> Scores)> scored, NabProfile profile)
+    {
+        double raw = 0;
+        var windows = 0;
+        for (var f = 0; f < scored.Count; f++)
+        {
+            var fit = NabScorer.Optimise(scored.Where((_, i) => i != f).ToList(), profile);
+            var held = HeldOut(scored[f], profile, fit.Threshold);
+            raw += held.RawScore;
+            windows += held.TruePositives + held.FalseNegatives;
+        }
+
+        return Normalise(raw, windows, profile);
+    }
+
     private static NabFileResult HeldOut((NabFile File, IReadOnlyList<double> Scores) file, NabProfile profile, double threshold) =>
         NabScorer.ScoreFile(file.File, file.Scores.Select(s => s >= threshold).ToArray(), profile);
 

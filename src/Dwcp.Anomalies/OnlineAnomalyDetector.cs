@@ -8,10 +8,11 @@ namespace Dwcp.Anomalies;
 /// the points before it only, so a real-time engine can call it per event and a file cut short gets the same scores
 /// for the rows it keeps. Components (<see cref="EnsembleComponents"/>; default: robust seasonal residual,
 /// forecast-interval breach, CUSUM and variance shift on the residual z-scores, spectral residual, and a seasonal
-/// residual at a longer cycle when one is detected; optional: Bayesian online change points, mean shift). Each raw
-/// statistic becomes a tail
-/// probability under the series' recent past (<c>TailCalibrator</c>); the smallest one is recalibrated the same way,
-/// and the score is 1 − that p-value, so on anomaly-free data P(score ≥ 1 − α) ≈ α. Memory is bounded by the options.
+/// residual at a longer cycle when one is detected, and the adaptive-resonance novelty detector; optional: Bayesian
+/// online change points, mean shift, and more). Each raw statistic becomes a tail probability under the series' recent
+/// past (<c>TailCalibrator</c>); the smallest one is recalibrated the same way; a resonance alarm of confidence c joins
+/// as min(p, 10^−(offset + slope·c)); the score is 1 − p, so on anomaly-free data P(score ≥ 1 − α) ≈ α (resonance alarms
+/// are rare there). Memory is bounded by the options.
 /// </summary>
 public sealed class OnlineAnomalyDetector
 {
@@ -21,6 +22,7 @@ public sealed class OnlineAnomalyDetector
     private DateTime? _lastTimestamp;
     private readonly double[] _recentP;
     private long _pCount;
+    private readonly ResonanceDetector? _resonance;
 
     /// <summary>Creates a detector for one series.</summary>
     public OnlineAnomalyDetector(OnlineDetectorOptions? options = null)
@@ -39,19 +41,24 @@ public sealed class OnlineAnomalyDetector
         }
 
         _recentP = new double[Math.Max(1, _options.RefractoryLength)];
+        // Outside the ensemble: it needs no period, so it is not rebuilt when the period is found.
+        _resonance = (_options.Components & EnsembleComponents.Resonance) != 0 ? new ResonanceDetector(_options.Resonance) : null;
     }
 
     /// <summary>The seasonal period in use (0 = none); null while still being detected.</summary>
     public int? Period { get; private set; }
 
     /// <summary>Names of the components, in the order of <see cref="LastComponentPValues"/>.</summary>
-    public static IReadOnlyList<string> ComponentNames { get; } = ["seasonal-residual", "interval-breach", "cusum", "spectral-residual", "bocpd", "mean-shift", "variance-shift", "long-season-residual", "distribution-shift", "range-breach", "seasonal-shift", "window-discord", "smoothed"];
+    public static IReadOnlyList<string> ComponentNames { get; } = ["seasonal-residual", "interval-breach", "cusum", "spectral-residual", "bocpd", "mean-shift", "variance-shift", "long-season-residual", "distribution-shift", "range-breach", "seasonal-shift", "window-discord", "resonance", "smoothed"];
 
     /// <summary>Each component's tail probability for the last point (1 while warming up): which detector fired.</summary>
     public IReadOnlyList<double> LastComponentPValues => _ensemble.ComponentPValues;
 
     /// <summary>The longer cycle (whole periods) used by the long-season component; 0 = none.</summary>
     public int LongPeriod { get; private set; }
+
+    /// <summary>The resonance component's alarm confidence for the last point (0 = no alarm, or the component is off).</summary>
+    public double ResonanceConfidence { get; private set; }
 
     /// <summary>Number of points scored so far.</summary>
     public long Count { get; private set; }
@@ -80,6 +87,17 @@ public sealed class OnlineAnomalyDetector
 
         var p = _ensemble.Step(value);
         p = Suppress(p);
+        if (_resonance is not null)
+        {
+            // A resonance alarm is already one per event (the detector masks its own repeats), so it joins after the
+            // refractory step, as a p-value in the extreme tail that falls with the alarm's confidence.
+            var confidence = _resonance.Update(value);
+            var pResonance = confidence > 0 ? Math.Pow(10, -(_options.ResonanceLogOffset + (_options.ResonanceLogSlope * confidence))) : 1.0;
+            ResonanceConfidence = confidence;
+            _ensemble.SetResonancePValue(pResonance);
+            p = Math.Min(p, pResonance);
+        }
+
         Count++;
         if (_searchBuffer is not null && Period is null)
         {
@@ -94,11 +112,14 @@ public sealed class OnlineAnomalyDetector
                 if (Period > 0)
                 {
                     LongPeriod = (_options.Components & EnsembleComponents.LongSeasonResidual) != 0 ? PeriodDetector.DetectSecondary(prefix, Period.Value, maxPeriod) : 0;
+                    var resonanceP = _ensemble.ComponentPValues[^2];
                     _ensemble = new Ensemble(Period.Value, LongPeriod, _options);
                     foreach (var v in _searchBuffer)
                     {
                         _ensemble.Step(v);
                     }
+
+                    _ensemble.SetResonancePValue(resonanceP);
                 }
 
                 _searchBuffer.Clear();
@@ -204,11 +225,15 @@ public sealed class OnlineAnomalyDetector
 
             _combined = new TailCalibrator(o.CalibrationWindow, o.MinCalibrationHistory, o.TailCount, o.FixedCombinedTail ? 1.0 : null);
             _stats = new double[k];
-            _pValues = new double[k + 1];
+            // The calibrated components, then the resonance evidence (set by the owner), then the smoothed evidence.
+            _pValues = new double[k + 2];
             _pValues[k] = 1.0;
+            _pValues[k + 1] = 1.0;
         }
 
         public IReadOnlyList<double> ComponentPValues => _pValues;
+
+        public void SetResonancePValue(double p) => _pValues[^2] = p;
 
         /// <summary>
         /// β floor per component: the range breach is in IQRs (ties at the old maximum); the half-period shift is a

@@ -49,8 +49,14 @@ public enum EnsembleComponents
     /// </summary>
     WindowDiscord = 2048,
 
-    /// <summary>The default set (chosen on the NAB subset; see docs/anomalies.md).</summary>
-    Default = SeasonalResidual | IntervalBreach | Cusum | SpectralResidual | VarianceShift | LongSeasonResidual,
+    /// <summary>
+    /// Adaptive-resonance novelty (<see cref="Detectors.ResonanceDetector"/>, after ARTime): a down-sampled window shape
+    /// that founds a new cluster of a dual-vigilance fuzzy ART network.
+    /// </summary>
+    Resonance = 4096,
+
+    /// <summary>The default set (chosen on the NAB subset by leave-one-file-out score; see docs/anomalies.md).</summary>
+    Default = SeasonalResidual | IntervalBreach | Cusum | SpectralResidual | VarianceShift | LongSeasonResidual | Resonance,
 }
 
 /// <summary>Settings of <see cref="OnlineAnomalyDetector"/>. The defaults are the ones measured in docs/anomalies.md.</summary>
@@ -118,6 +124,19 @@ public sealed record OnlineDetectorOptions
     /// <summary>Earlier windows the window-discord component searches for a near match.</summary>
     public int DiscordHistory { get; init; } = 1000;
 
+    /// <summary>
+    /// A resonance alarm of confidence c ∈ (0, 1] enters the final p-value as 10^−(offset + slope·c) (the minimum with the
+    /// ensemble's p): offset 2.5 and slope 2 put alarms between 10^−2.5 and 10^−4.5, the band where the ensemble's own
+    /// operating points lie on the NAB corpus (see docs/anomalies.md).
+    /// </summary>
+    public double ResonanceLogOffset { get; init; } = 2.5;
+
+    /// <summary>See <see cref="ResonanceLogOffset"/>.</summary>
+    public double ResonanceLogSlope { get; init; } = 2.0;
+
+    /// <summary>Settings of the <see cref="EnsembleComponents.Resonance"/> component.</summary>
+    public Detectors.ResonanceOptions Resonance { get; init; } = new();
+
     internal void Validate()
     {
         if (!(FpRate > 0 && FpRate < 1))
@@ -145,6 +164,13 @@ public sealed record OnlineDetectorOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(RankHistory, 10);
         ArgumentOutOfRangeException.ThrowIfLessThan(DiscordWindow, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(DiscordHistory, 1);
+        ArgumentNullException.ThrowIfNull(Resonance);
+        if (!(ResonanceLogOffset >= 0 && double.IsFinite(ResonanceLogOffset)) || !(ResonanceLogSlope >= 0 && double.IsFinite(ResonanceLogSlope)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ResonanceLogOffset), $"ResonanceLogOffset ({ResonanceLogOffset}) and ResonanceLogSlope ({ResonanceLogSlope}) must be finite and ≥ 0.");
+        }
+
+        Resonance.Validate();
         if (!(RefractoryPValue > 0 && RefractoryPValue < 1) || !(RefractoryRatio > 0 && RefractoryRatio <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(RefractoryPValue), $"RefractoryPValue ({RefractoryPValue}) must be in (0, 1) and RefractoryRatio ({RefractoryRatio}) in (0, 1].");

@@ -45,8 +45,15 @@ public sealed record AnomalyAlertOptions
 
     /// <summary>The stream detectors' settings: the online ensemble at <see cref="FpRate"/>, with a 500-value calibration
     /// window and a 30-statistic warm-up per calibrator (instead of 2,000 and 100), so one series costs about 110 KB and
-    /// alerts start after about 60 windows.</summary>
-    public OnlineDetectorOptions StreamDetector => new() { FpRate = FpRate, CalibrationWindow = 500, MinCalibrationHistory = 30 };
+    /// alerts start after about 60 windows; the resonance component keeps at most 250 categories (not 1,000), so it adds
+    /// at most about 40 KB.</summary>
+    public OnlineDetectorOptions StreamDetector => new()
+    {
+        FpRate = FpRate,
+        CalibrationWindow = 500,
+        MinCalibrationHistory = 30,
+        Resonance = new Dwcp.Anomalies.Detectors.ResonanceOptions { MaxCategories = 250 },
+    };
 }
 
 /// <summary>Counters of the live alerts (also on <c>GET /metrics</c> when the lead wires them there).</summary>

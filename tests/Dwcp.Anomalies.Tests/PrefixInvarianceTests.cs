@@ -10,7 +10,7 @@ public sealed class PrefixInvarianceTests
     {
         var x = SeriesCsv.Read(RepoPaths.Of("data", "nab", "data", "realKnownCause", "nyc_taxi.csv")).Select(r => r.Value).ToArray();
         var full = OnlineAnomalyDetector.ScoreAll(x);
-        foreach (var cut in new[] { 100, 719, 720, 721, 3001 })
+        foreach (var cut in new[] { 100, 719, 720, 721, 748, 749, 750, 3001 }) // 720: period found; 749: resonance warm-up ends
         {
             var prefix = OnlineAnomalyDetector.ScoreAll(x.AsSpan(0, cut));
             for (var i = 0; i < cut; i++)
