@@ -18,17 +18,14 @@ internal static class Eval
         var scores = new List<MethodScore>();
         // "gbm" methods use the default (direct) global model; "…gbm-rec" the recursive one, kept for comparison.
         var gbms = new Dictionary<string, (GlobalGbm Model, double Seconds)>();
-        foreach (var variant in new[] { "direct", "rec", "held" })
+        foreach (var variant in methods.Where(m => m.Contains("gbm", StringComparison.Ordinal)).Select(GbmVariant).Distinct())
         {
-            if (methods.Any(m => m.Contains("gbm", StringComparison.Ordinal) && GbmVariant(m) == variant))
-            {
-                var sw = Stopwatch.StartNew();
-                var periods = set.Cases[0].Periods;
-                var strategy = variant == "rec" ? GbmStrategy.Recursive : GbmStrategy.Direct;
-                var model = GlobalGbm.Train(set.GbmTrain ?? [.. set.Cases.Select(c => c.Train)], set.Horizon, periods, holdOut: new AutoForecasterOptions().BacktestOrigins * set.Horizon, strategy: strategy, refitFull: variant == "direct");
-                gbms[variant] = (model, sw.Elapsed.TotalSeconds);
-                log.WriteLine($"  gbm ({variant}) trained in {sw.Elapsed.TotalSeconds:F1}s");
-            }
+            var sw = Stopwatch.StartNew();
+            var periods = set.Cases[0].Periods;
+            var strategy = variant == "rec" ? GbmStrategy.Recursive : GbmStrategy.Direct;
+            var model = GlobalGbm.Train(set.GbmTrain ?? [.. set.Cases.Select(c => c.Train)], set.Horizon, periods, holdOut: new AutoForecasterOptions().BacktestOrigins * set.Horizon, strategy: strategy, refitFull: variant != "rec" && variant != "held", options: GbmOptionsOf(variant));
+            gbms[variant] = (model, sw.Elapsed.TotalSeconds);
+            log.WriteLine($"  gbm ({variant}) trained in {sw.Elapsed.TotalSeconds:F1}s");
         }
 
         foreach (var method in methods)
@@ -36,7 +33,8 @@ internal static class Eval
             var sw = Stopwatch.StartNew();
             var results = new ForecastResult[set.Cases.Count];
             var (gbm, gbmTrainSeconds) = gbms.TryGetValue(GbmVariant(method), out var g) ? g : (null, 0.0);
-            string name = method.EndsWith("-rec", StringComparison.Ordinal) ? method[..^4] : method.EndsWith("-held", StringComparison.Ordinal) ? method[..^5] : method;
+            string variantName = GbmVariant(method);
+            string name = method.Contains("gbm", StringComparison.Ordinal) && variantName != "direct" ? method[..^(variantName.Length + 1)] : method;
             Parallel.For(0, set.Cases.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
             {
                 var c = set.Cases[i];
@@ -88,8 +86,44 @@ internal static class Eval
     /// "rec": recursive global model (<c>…gbm-rec</c>); "held": direct without the final refit (<c>…gbm-held</c>, the
     /// default before 2026-11-28 evening); else direct, refitted on every point for the final forecast (as the CSV job).
     /// </summary>
-    private static string GbmVariant(string method) =>
-        method.EndsWith("gbm-rec", StringComparison.Ordinal) ? "rec" : method.EndsWith("gbm-held", StringComparison.Ordinal) ? "held" : "direct";
+    private static string GbmVariant(string method)
+    {
+        int at = method.LastIndexOf("gbm-", StringComparison.Ordinal);
+        return at >= 0 ? method[(at + 4)..] : "direct";
+    }
+
+    /// <summary>
+    /// Options of a gbm variant, parts joined by '_': <c>lvl</c> / <c>lv</c> / <c>sn</c> / <c>sm</c> / <c>ta</c> targets
+    /// (level, last value, seasonal naive, seasonal mean, auto), <c>rN</c> N thousand training rows, <c>iN</c> N
+    /// iterations, <c>lN</c> N leaves, <c>eN</c> learning rate N/1000; <c>direct</c>, <c>held</c>, <c>rec</c> the defaults.
+    /// </summary>
+    private static GbmOptions GbmOptionsOf(string variant)
+    {
+        var o = new GbmOptions();
+        if (variant is "direct" or "held" or "rec")
+        {
+            return o;
+        }
+
+        foreach (var part in variant.Split('_'))
+        {
+            o = part switch
+            {
+                "lvl" => o with { Target = GbmTarget.Level },
+                "lv" => o with { Target = GbmTarget.LastValue },
+                "sn" => o with { Target = GbmTarget.SeasonalNaive },
+                "sm" => o with { Target = GbmTarget.SeasonalMean },
+                "ta" => o with { Target = GbmTarget.Auto },
+                _ when part.Length > 1 && part[0] == 'r' => o with { MaxRows = 1000 * int.Parse(part[1..], CultureInfo.InvariantCulture) },
+                _ when part.Length > 1 && part[0] == 'i' => o with { Iterations = int.Parse(part[1..], CultureInfo.InvariantCulture) },
+                _ when part.Length > 1 && part[0] == 'l' => o with { Leaves = int.Parse(part[1..], CultureInfo.InvariantCulture) },
+                _ when part.Length > 1 && part[0] == 'e' => o with { LearningRate = int.Parse(part[1..], CultureInfo.InvariantCulture) / 1000.0 },
+                _ => throw new ArgumentException($"Unknown gbm variant part '{part}' in '{variant}'; use rec, held, lvl, lv, sn, sm, ta, rN, iN, lN or eN."),
+            };
+        }
+
+        return o;
+    }
 
     public static ForecastResult Forecast(string method, ForecastRequest req, GlobalGbm? gbm) => method switch
     {
@@ -122,9 +156,10 @@ internal static class Eval
                 "old" => o with { SubDailyExclude = [], SubDailyBoxCoxModels = [] },
                 "hp" => o with { SubDailyExclude = ["m4comb"] },
                 "sbc" => o with { BoxCoxModels = [], SubDailyBoxCoxModels = ["ets", "theta", "arima", "mstl", "m4comb"] },
+                _ when part.StartsWith("pw", StringComparison.Ordinal) => o with { WeightPower = double.Parse(part[2..], CultureInfo.InvariantCulture) },
                 _ when part.StartsWith("x", StringComparison.Ordinal) => o with { MaxRelativeError = double.Parse(part[1..], CultureInfo.InvariantCulture) },
                 _ when part.StartsWith('k') => o with { BacktestOrigins = int.Parse(part[1..], CultureInfo.InvariantCulture) },
-                _ => throw new ArgumentException($"Unknown auto variant '{part}' in '{method}'; use topN, best, kN, med, eq, trim, m4, bc, bcall, sbc, bias, old, hp or xR."),
+                _ => throw new ArgumentException($"Unknown auto variant '{part}' in '{method}'; use topN, best, kN, med, eq, trim, m4, bc, bcall, sbc, bias, old, hp, pwP or xR."),
             };
         }
 

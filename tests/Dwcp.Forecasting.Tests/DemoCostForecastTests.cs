@@ -61,6 +61,21 @@ public sealed class DemoCostForecastTests(DemoDailyCost demo) : IClassFixture<De
     }
 
     [Fact]
+    public void The_last_112_days_do_not_extrapolate_the_year_end_dip()
+    {
+        // The estate's cost rises all year; its last ten days dip (holidays). Trend members followed the dip to a
+        // 90-day forecast of about half the cost of the last 90 days; the cap keeps the trend from opposing the history's.
+        var history = demo.Total.Skip(demo.Total.Count - 112).ToList();
+        var capped = CostForecaster.Forecast(history, 90, 95);
+        var free = CostForecaster.Forecast(history, 90, 95, trendPolicy: CostTrendPolicy.Free);
+        decimal last90 = history.Skip(112 - 90).Sum(d => d.Cost);
+        Assert.True(free.PredictedCost < 0.6m * last90, $"uncapped {free.PredictedCost} vs last 90 days {last90}");
+        Assert.InRange(capped.PredictedCost, 0.8m * last90, 1.2m * last90);
+        Assert.True(CostTrendCap.PairSlope([.. capped.Daily.Select(d => (double)d.Mean)]) >= -0.05, "daily means are rounded to cents");
+        Assert.NotNull(capped.TrendAdjustment);
+    }
+
+    [Fact]
     public void The_last_year_gives_two_sided_bounds_at_30_60_and_90_days()
     {
         var history = demo.Total.Skip(demo.Total.Count - 365).ToList();

@@ -75,6 +75,12 @@ public sealed record CostForecast
 
     /// <summary>Days missing between the first and last date, counted as zero cost.</summary>
     public int MissingDaysFilled { get; init; }
+
+    /// <summary>
+    /// How the models' trend was limited (<see cref="CostTrendPolicy.CappedByHistory"/>), e.g. the forecast's and the
+    /// history's robust slopes per day; null when the forecast was used as the models made it.
+    /// </summary>
+    public string? TrendAdjustment { get; init; }
 }
 
 /// <summary>
@@ -94,8 +100,14 @@ public static class CostForecaster
     private const int MinTrainDays = 28;
 
     /// <summary>Forecasts <paramref name="horizonDays"/> days after the last day of <paramref name="history"/>.</summary>
+    /// <param name="history">Daily costs (duplicates added, missing days zero).</param>
+    /// <param name="horizonDays">Days to forecast.</param>
+    /// <param name="level">Interval level in percent.</param>
+    /// <param name="options">Options of the underlying <see cref="AutoForecaster"/>.</param>
+    /// <param name="trendPolicy">How the models' trend is limited; the backtest behind the bounds and the accuracy
+    /// score applies the same policy at every origin.</param>
     /// <exception cref="ArgumentException">Empty history, fewer than 2 days, horizon ≤ 0 or level outside (0, 100).</exception>
-    public static CostForecast Forecast(IReadOnlyList<DailyCost> history, int horizonDays, double level = 95, AutoForecasterOptions? options = null)
+    public static CostForecast Forecast(IReadOnlyList<DailyCost> history, int horizonDays, double level = 95, AutoForecasterOptions? options = null, CostTrendPolicy trendPolicy = CostTrendPolicy.NoOppositeTrend)
     {
         ArgumentNullException.ThrowIfNull(history);
         if (horizonDays <= 0)
@@ -135,7 +147,10 @@ public static class CostForecaster
 
         var forecaster = new AutoForecaster(options);
         var fc = forecaster.Forecast(new ForecastRequest { Values = y, Horizon = horizonDays, SeasonalPeriods = [7, 30], Levels = [level] });
-        double predicted = fc.Mean.Sum();
+        bool nonNegative = y.All(v => v >= 0);
+        var mean = Limit(y, [.. fc.Mean], trendPolicy, nonNegative, out string? trendNote);
+        var reforecast = fc.Reforecast is { } raw ? prefix => Limit(prefix, raw(prefix), trendPolicy, nonNegative, out _) : (Func<double[], double[]>?)null;
+        double predicted = mean.Sum();
         int cur = Math.Min(horizonDays, n);
         decimal current = exact[^cur..].Sum();
 
@@ -145,7 +160,7 @@ public static class CostForecaster
         // an outlier day (a monthly charge, a one-off) are not like the present forecast and are left out.
         var outliers = n >= 14 ? SeriesAnalysis.Outliers(MstlDecomposition.Fit(y, [7]).Remainder).ToHashSet() : [];
         bool lastIsOutlier = outliers.Contains(n - 1);
-        var bt = fc.Reforecast is { } refit && n - minTrain >= 1
+        var bt = reforecast is { } refit && n - minTrain >= 1
             ? RollingOriginBounds.Run(y, horizonDays, minTrain, refit, end => !lastIsOutlier && outliers.Contains(end - 1))
             : null;
         var full = bt?.FullOrigins.ToArray() ?? [];
@@ -207,7 +222,6 @@ public static class CostForecaster
             halfSum = cap;
         }
 
-        bool nonNegative = y.All(v => v >= 0);
         double lower = predicted - halfSum, upper = predicted + halfSum;
         if (nonNegative)
         {
@@ -235,8 +249,8 @@ public static class CostForecaster
         var daily = new List<DailyCostForecast>(horizonDays);
         for (int i = 0; i < horizonDays; i++)
         {
-            double lo = fc.Mean[i] - halfDay[i], hi = fc.Mean[i] + halfDay[i];
-            daily.Add(new DailyCostForecast(last.AddDays(i + 1), Money(fc.Mean[i]), Money(nonNegative ? Math.Max(0, lo) : lo), Money(hi)));
+            double lo = mean[i] - halfDay[i], hi = mean[i] + halfDay[i];
+            daily.Add(new DailyCostForecast(last.AddDays(i + 1), Money(mean[i]), Money(nonNegative ? Math.Max(0, lo) : lo), Money(hi)));
         }
 
         return new CostForecast
@@ -261,7 +275,36 @@ public static class CostForecaster
             Model = fc.Model,
             Daily = daily,
             MissingDaysFilled = missing,
+            TrendAdjustment = trendNote,
         };
+    }
+
+    /// <summary>Applies <paramref name="policy"/> to a forecast of <paramref name="y"/> (cut at zero for a non-negative history).</summary>
+    private static double[] Limit(double[] y, double[] forecast, CostTrendPolicy policy, bool nonNegative, out string? note)
+    {
+        note = null;
+        if (policy == CostTrendPolicy.Free)
+        {
+            return forecast;
+        }
+
+        var capped = CostTrendCap.Apply(y, forecast, policy, out double historySlope, out double forecastSlope, out double limited);
+        if (ReferenceEquals(capped, forecast))
+        {
+            return forecast;
+        }
+
+        var ci = CultureInfo.InvariantCulture;
+        note = $"the models' slope {forecastSlope.ToString("0.##", ci)}/day was limited to {limited.ToString("0.##", ci)}/day (history's slope over the last {Math.Min(y.Length, Math.Max(2 * forecast.Length, 56))} days: {historySlope.ToString("0.##", ci)}/day)";
+        if (nonNegative)
+        {
+            for (int i = 0; i < capped.Length; i++)
+            {
+                capped[i] = Math.Max(0, capped[i]);
+            }
+        }
+
+        return capped;
     }
 
     private static double MeanAbs(double[] y) => y.Length == 0 ? 0 : y.Sum(Math.Abs) / y.Length;

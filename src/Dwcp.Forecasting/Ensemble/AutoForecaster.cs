@@ -24,7 +24,7 @@ public sealed record AutoForecasterOptions
     public bool DetectSeasonality { get; init; } = true;
 
     /// <summary>
-    /// k &gt; 0 (default 3): the top-k models by backtest MASE with weights ∝ 1/MASE. 0: best subset — whichever of the
+    /// k &gt; 0 (default 3): the top-k models by backtest MASE with weights ∝ MASE^−p (<see cref="WeightPower"/>). 0: best subset — whichever of the
     /// best single model and the top-2 … top-<see cref="MaxMembers"/> combinations has the lowest backtest MASE.
     /// Either way, members whose MASE exceeds <see cref="MaxRelativeError"/> × the best are left out.
     /// </summary>
@@ -39,8 +39,15 @@ public sealed record AutoForecasterOptions
     /// </summary>
     public bool CalibrateIntervals { get; init; } = true;
 
-    /// <summary>How the members of a combination are averaged (default: weights ∝ 1/backtest MASE).</summary>
+    /// <summary>How the members of a combination are averaged (default: weights ∝ backtest MASE^−2).</summary>
     public CombinationRule Combination { get; init; } = CombinationRule.InverseError;
+
+    /// <summary>
+    /// Exponent p of the <see cref="CombinationRule.InverseError"/> weights ∝ MASE^−p; 0 = equal weights. Default 2
+    /// since 2026-11-28 night (1 before): with the global model, M4-like hourly OWA 0.592 → 0.590, weekly 0.876 → 0.873,
+    /// taxi 0.422 → 0.415.
+    /// </summary>
+    public double WeightPower { get; init; } = 2;
 
     /// <summary>
     /// Candidates fitted on the Box-Cox scale (λ by <see cref="BoxCox.Guerrero"/> on the smallest kept period)
@@ -74,7 +81,7 @@ public sealed record AutoForecasterOptions
 /// <summary>How <see cref="AutoForecaster"/> averages the members of a combination.</summary>
 public enum CombinationRule
 {
-    /// <summary>Weighted mean with weights ∝ 1/backtest MASE.</summary>
+    /// <summary>Weighted mean with weights ∝ backtest MASE^−p (<see cref="AutoForecasterOptions.WeightPower"/>, default 2).</summary>
     InverseError,
 
     /// <summary>Equal-weight mean.</summary>
@@ -90,7 +97,7 @@ public enum CombinationRule
 /// <summary>
 /// Backtest-driven model selection and combination. Every candidate is fitted on the whole series (which fixes its
 /// form: ETS type, ARIMA order, …) and re-estimated at K rolling origins (training ends n − h, n − 2h, …). Candidates are
-/// ranked by backtest MASE; the forecast is the combination of the top 3 (weights ∝ 1/MASE), leaving out any candidate
+/// ranked by backtest MASE; the forecast is the combination of the top 3 (weights ∝ MASE^−2), leaving out any candidate
 /// whose MASE exceeds 2.5× the best (so a single clearly best model stands alone). A best-subset rule is an option. Intervals: model-based for a
 /// single model whose backtest coverage at the widest level is within 10 points of nominal, conformal otherwise.
 /// Fallbacks: fewer than 10 points → naive/drift only; no period with two cycles → no seasonal models; no room for a
@@ -377,7 +384,7 @@ public sealed class AutoForecaster : IForecastModel
             return [.. scores.Select(_ => 1.0 / scores.Length)];
         }
 
-        var inv = scores.Select(s => 1 / Math.Max(s, 1e-12)).ToArray();
+        var inv = scores.Select(s => Math.Pow(Math.Max(s, 1e-12), -_options.WeightPower)).ToArray();
         double sum = inv.Sum();
         return [.. inv.Select(v => v / sum)];
     }

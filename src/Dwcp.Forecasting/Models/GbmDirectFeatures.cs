@@ -36,14 +36,7 @@ internal static class GbmDirectFeatures
     public static float[] Build(double[] y, int origin, int step, int[] periods, out double scale)
     {
         int window = Window(periods), l = ShortLags(periods);
-        double sum = 0;
-        int w = Math.Min(window, origin);
-        for (int k = 1; k <= w; k++)
-        {
-            sum += Math.Abs(y[origin - k]);
-        }
-
-        scale = w > 0 && sum > 0 ? sum / w : 1;
+        scale = Scale(y, origin, periods);
         var f = new float[Count(periods)];
         int i = 0;
         f[i++] = step;
@@ -80,9 +73,9 @@ internal static class GbmDirectFeatures
     /// <summary>
     /// Training rows of one series: origins stepping back from the last one whose targets stay before
     /// <paramref name="end"/>, each with a few seeded random steps in 1…<paramref name="horizon"/>, about
-    /// <paramref name="rows"/> in all.
+    /// <paramref name="rows"/> in all; label (y − <see cref="Base"/>) / scale.
     /// </summary>
-    public static IEnumerable<(float[] Features, float Label)> Rows(double[] y, int end, int horizon, int[] periods, int rows, Random rng)
+    public static IEnumerable<(float[] Features, float Label)> Rows(double[] y, int end, int horizon, int[] periods, int rows, Random rng, GbmTarget target = GbmTarget.Level)
     {
         const int stepsPerOrigin = 4;
         int first = FirstOrigin(periods);
@@ -105,9 +98,99 @@ internal static class GbmDirectFeatures
                 }
 
                 var f = Build(y, o, k, periods, out double scale);
-                yield return (f, (float)(y[o + k - 1] / scale));
+                yield return (f, (float)((y[o + k - 1] - Base(y, o, k, periods, target)) / scale));
             }
         }
+    }
+
+    /// <summary>
+    /// The base forecast of y[origin + step − 1] for <paramref name="target"/> (0 for <see cref="GbmTarget.Level"/>);
+    /// the model learns (y − base) / scale. Falls back to the last value when the period's same-phase value is unknown.
+    /// </summary>
+    public static double Base(double[] y, int origin, int step, int[] periods, GbmTarget target)
+    {
+        if (target == GbmTarget.Level || origin < 1)
+        {
+            return 0;
+        }
+
+        double last = y[origin - 1];
+        if (target == GbmTarget.LastValue || periods.Length == 0)
+        {
+            return last;
+        }
+
+        int p = periods[0], t = origin + step - 1, c = (step + p - 1) / p;
+        if (target == GbmTarget.SeasonalNaive)
+        {
+            int idx = t - c * p;
+            return idx >= 0 ? y[idx] : last;
+        }
+
+        double acc = 0;
+        int cnt = 0;
+        for (int j = c; j < c + 4; j++)
+        {
+            int idx = t - j * p;
+            if (idx >= 0)
+            {
+                acc += y[idx];
+                cnt++;
+            }
+        }
+
+        return cnt > 0 ? acc / cnt : last;
+    }
+
+    /// <summary>
+    /// For <see cref="GbmTarget.Auto"/>: the concrete base with the smallest mean |y − base| / scale over origins spread
+    /// over every series (all steps 1…<paramref name="horizon"/>, targets before each series' <c>Length − holdOut</c>).
+    /// </summary>
+    public static GbmTarget ChooseBase(IReadOnlyList<double[]> series, int horizon, int[] periods, int holdOut)
+    {
+        GbmTarget[] kinds = [GbmTarget.LastValue, GbmTarget.SeasonalNaive, GbmTarget.SeasonalMean];
+        var err = new double[kinds.Length];
+        int first = FirstOrigin(periods);
+        foreach (var y in series)
+        {
+            int end = y.Length - Math.Max(0, holdOut);
+            int stride = Math.Max(1, (end - horizon - first) / 10);
+            for (int o = end - horizon; o >= first; o -= stride)
+            {
+                double scale = Scale(y, o, periods);
+                for (int k = 1; k <= horizon; k++)
+                {
+                    for (int b = 0; b < kinds.Length; b++)
+                    {
+                        err[b] += Math.Abs(y[o + k - 1] - Base(y, o, k, periods, kinds[b])) / scale;
+                    }
+                }
+            }
+        }
+
+        int best = 0;
+        for (int b = 1; b < kinds.Length; b++)
+        {
+            if (err[b] < err[best])
+            {
+                best = b;
+            }
+        }
+
+        return kinds[best];
+    }
+
+    /// <summary>Mean |y| of the last window (largest period, else 24) before <paramref name="origin"/>; 1 when zero.</summary>
+    public static double Scale(double[] y, int origin, int[] periods)
+    {
+        double sum = 0;
+        int w = Math.Min(Window(periods), origin);
+        for (int k = 1; k <= w; k++)
+        {
+            sum += Math.Abs(y[origin - k]);
+        }
+
+        return w > 0 && sum > 0 ? sum / w : 1;
     }
 
     private static float Value(double[] y, int idx, int origin, double scale) =>

@@ -15,23 +15,26 @@ namespace Dwcp.Forecasting.Models;
 /// </summary>
 public sealed class GlobalGbm : IDisposable
 {
-    private const int MaxRows = 150_000;
     private readonly ITransformer _model;
     private readonly MLContext _ml;
     private readonly ThreadLocal<PredictionEngine<GbmRow, GbmScore>> _engines;
 
-    private GlobalGbm(MLContext ml, ITransformer model, int[] periods, GbmStrategy strategy)
+    private GlobalGbm(MLContext ml, ITransformer model, int[] periods, GbmStrategy strategy, GbmTarget target)
     {
         _ml = ml;
         _model = model;
         Periods = periods;
         Strategy = strategy;
+        Target = target;
         int count = strategy == GbmStrategy.Direct ? GbmDirectFeatures.Count(periods) : Layout(periods).Count;
         _engines = new ThreadLocal<PredictionEngine<GbmRow, GbmScore>>(() => _ml.Model.CreatePredictionEngine<GbmRow, GbmScore>(_model, inputSchemaDefinition: SchemaFor(count)));
     }
 
     /// <summary>How multi-step forecasts are made.</summary>
     public GbmStrategy Strategy { get; }
+
+    /// <summary>What the direct model learns (always <see cref="GbmTarget.Level"/> for the recursive one); never <see cref="GbmTarget.Auto"/>.</summary>
+    public GbmTarget Target { get; }
 
     /// <summary>
     /// The same model retrained on every point (no hold-out) for the final forecasts, when
@@ -66,34 +69,48 @@ public sealed class GlobalGbm : IDisposable
     /// <param name="strategy">Multi-step strategy.</param>
     /// <param name="refitFull">When true and <paramref name="holdOut"/> &gt; 0, a second model is trained on every point and
     /// makes the final forecasts, while the held-out one makes the backtest forecasts (twice the training time).</param>
+    /// <param name="options">Target, training size and LightGBM settings (default <see cref="GbmOptions"/>).</param>
     /// <exception cref="ArgumentException">Fewer than 20 training samples.</exception>
-    public static GlobalGbm Train(IReadOnlyList<double[]> series, int horizon, int[] periods, int holdOut = 0, int seed = 1, GbmStrategy strategy = GbmStrategy.Direct, bool refitFull = false)
+    public static GlobalGbm Train(IReadOnlyList<double[]> series, int horizon, int[] periods, int holdOut = 0, int seed = 1, GbmStrategy strategy = GbmStrategy.Direct, bool refitFull = false, GbmOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(series);
+        options ??= new GbmOptions();
+        var target = options.Target;
         // Keep the periods that at least half of the series can support (two cycles plus room for samples).
         periods = [.. periods.Where(p => p >= 2 && series.Count(s => s.Length - holdOut >= 2 * p + 20) * 2 >= series.Count).Distinct().Order()];
-        var model = Fit(series, horizon, periods, holdOut, seed, strategy);
+        if (strategy == GbmStrategy.Recursive)
+        {
+            target = GbmTarget.Level;
+        }
+        else if (target == GbmTarget.Auto)
+        {
+            target = GbmDirectFeatures.ChooseBase(series, Math.Max(1, horizon), periods, holdOut);
+        }
+
+        options = options with { Target = target };
+        var model = Fit(series, horizon, periods, holdOut, seed, strategy, options);
         if (refitFull && holdOut > 0)
         {
-            model._final = Fit(series, horizon, periods, 0, seed, strategy);
+            model._final = Fit(series, horizon, periods, 0, seed, strategy, options);
         }
 
         return model;
     }
 
-    private static GlobalGbm Fit(IReadOnlyList<double[]> series, int horizon, int[] periods, int holdOut, int seed, GbmStrategy strategy) =>
+    private static GlobalGbm Fit(IReadOnlyList<double[]> series, int horizon, int[] periods, int holdOut, int seed, GbmStrategy strategy, GbmOptions options) =>
         strategy == GbmStrategy.Direct
-            ? Fit(DirectRows(series, horizon, periods, holdOut, seed), GbmDirectFeatures.Count(periods), periods, seed, strategy)
-            : Fit(RecursiveRows(series, periods, holdOut), Layout(periods).Count, periods, seed, strategy);
+            ? Fit(DirectRows(series, horizon, periods, holdOut, seed, options), GbmDirectFeatures.Count(periods), periods, seed, strategy, options)
+            : Fit(RecursiveRows(series, periods, holdOut, options.MaxRows), Layout(periods).Count, periods, seed, strategy, options);
 
-    private static List<GbmRow> DirectRows(IReadOnlyList<double[]> series, int horizon, int[] periods, int holdOut, int seed)
+    private static List<GbmRow> DirectRows(IReadOnlyList<double[]> series, int horizon, int[] periods, int holdOut, int seed, GbmOptions options)
     {
         var rng = new Random(seed);
-        int perSeries = Math.Max(50, MaxRows / Math.Max(1, series.Count));
+        var target = options.Target;
+        int perSeries = Math.Max(50, options.MaxRows / Math.Max(1, series.Count));
         var rows = new List<GbmRow>();
         foreach (var s in series)
         {
-            foreach (var (f, label) in GbmDirectFeatures.Rows(s, s.Length - Math.Max(0, holdOut), Math.Max(1, horizon), periods, perSeries, rng))
+            foreach (var (f, label) in GbmDirectFeatures.Rows(s, s.Length - Math.Max(0, holdOut), Math.Max(1, horizon), periods, perSeries, rng, target))
             {
                 rows.Add(new GbmRow { Features = f, Label = label });
             }
@@ -102,12 +119,12 @@ public sealed class GlobalGbm : IDisposable
         return rows;
     }
 
-    private static List<GbmRow> RecursiveRows(IReadOnlyList<double[]> series, int[] periods, int holdOut)
+    private static List<GbmRow> RecursiveRows(IReadOnlyList<double[]> series, int[] periods, int holdOut, int maxRows)
     {
         var layout = Layout(periods);
         int window = Window(periods);
         int need = layout.MaxLag + 1;
-        int perSeries = Math.Max(50, MaxRows / Math.Max(1, series.Count));
+        int perSeries = Math.Max(50, maxRows / Math.Max(1, series.Count));
         var rows = new List<GbmRow>();
         foreach (var s in series)
         {
@@ -130,7 +147,7 @@ public sealed class GlobalGbm : IDisposable
         return rows;
     }
 
-    private static GlobalGbm Fit(List<GbmRow> rows, int featureCount, int[] periods, int seed, GbmStrategy strategy)
+    private static GlobalGbm Fit(List<GbmRow> rows, int featureCount, int[] periods, int seed, GbmStrategy strategy, GbmOptions options)
     {
         var ml = new MLContext(seed);
         if (rows.Count < 20)
@@ -141,9 +158,9 @@ public sealed class GlobalGbm : IDisposable
         var data = ml.Data.LoadFromEnumerable(rows, SchemaFor(featureCount));
         var trainer = ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
         {
-            NumberOfLeaves = 31,
-            NumberOfIterations = 300,
-            LearningRate = 0.05,
+            NumberOfLeaves = options.Leaves,
+            NumberOfIterations = options.Iterations,
+            LearningRate = options.LearningRate,
             MinimumExampleCountPerLeaf = 20,
             Seed = seed,
             NumberOfThreads = 1,
@@ -151,7 +168,7 @@ public sealed class GlobalGbm : IDisposable
             Silent = true,
         });
         var model = trainer.Fit(data);
-        return new GlobalGbm(ml, model, periods, strategy);
+        return new GlobalGbm(ml, model, periods, strategy, options.Target);
     }
 
     /// <summary>A per-series model that applies this global model recursively.</summary>
@@ -169,7 +186,7 @@ public sealed class GlobalGbm : IDisposable
             for (int k = 1; k <= horizon; k++)
             {
                 row1.Features = GbmDirectFeatures.Build(y, y.Length, k, periods, out double scale);
-                direct[k - 1] = engine1.Predict(row1).Score * scale;
+                direct[k - 1] = GbmDirectFeatures.Base(y, y.Length, k, periods, Target) + engine1.Predict(row1).Score * scale;
             }
 
             return direct;
