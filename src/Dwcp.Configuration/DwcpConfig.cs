@@ -56,7 +56,17 @@ public sealed record DwcpConfig
     /// <summary><c>analytics.streaming</c>: the streaming ingestion pipeline.</summary>
     public StreamingConfig Streaming { get; init; } = new();
 
-    /// <summary><c>analytics.clickhouse</c>: the ClickHouse connection and query tuning.</summary>
+    /// <summary><c>analytics.streaming.unknown_event_types</c>.</summary>
+public enum UnknownEventTypes
+{
+    /// <summary>Accept every event type.</summary>
+    Accept,
+
+    /// <summary>Reject, with a per-line error, an event whose type is not in <c>allowed_event_types</c>.</summary>
+    Reject,
+}
+
+/// <summary><c>analytics.clickhouse</c>: the ClickHouse connection and query tuning.</summary>
     public ClickHouseConfig ClickHouse { get; init; } = new();
 
     /// <summary><c>analytics.ml_models</c>: the forecasting and anomaly models.</summary>
@@ -114,6 +124,46 @@ public sealed record StreamingConfig
     /// <summary><c>allowed_lateness</c>: how late an event may arrive and still count in its window. Default 30s; not negative.</summary>
     public TimeSpan AllowedLateness { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// <c>admission_queue_delay_ms</c>: admission pacing target in milliseconds. While the oldest accepted batch not yet
+    /// applied to the windows is older than this, a new batch waits for the workers (up to <see cref="AdmissionMaxWaitMs"/>)
+    /// before it is accepted. Default 50; 0 turns pacing off; at most 60000.
+    /// </summary>
+    public int AdmissionQueueDelayMs { get; init; } = 50;
+
+    /// <summary><c>admission_max_wait_ms</c>: longest a batch waits for pacing before it is accepted anyway, in milliseconds. Default 1000; 0 to 60000.</summary>
+    public int AdmissionMaxWaitMs { get; init; } = 1000;
+
+    /// <summary><c>sliding_windows</c>: sliding windows as <c>SIZE/SLIDE</c> (e.g. <c>10m/1m</c>: a 10-minute window every
+    /// minute); the slide must divide the size. Default none.</summary>
+    public IReadOnlyList<string> SlidingWindows { get; init; } = [];
+
+    /// <summary><c>group_by</c>: the dimensions a series is keyed by: <c>resource_id</c>, <c>provider</c>, <c>region</c>,
+    /// <c>service</c>, <c>account</c>, <c>tag:KEY</c>. Default provider, region, service, account.</summary>
+    public IReadOnlyList<string> GroupBy { get; init; } = ["provider", "region", "service", "account"];
+
+    /// <summary><c>duplicate_retention</c>: how long (event time) an <c>event_id</c> is remembered for duplicate detection. Default 2m; more than 0.</summary>
+    public TimeSpan DuplicateRetention { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary><c>dedup_memory_budget</c>: bytes the duplicate filter may use (about 32 bytes per remembered id). Default 64MiB; at least 1MB.</summary>
+    public long DedupMemoryBudget { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary><c>unknown_event_types</c>: what happens to an event whose type is not in <see cref="AllowedEventTypes"/>. Default accept.</summary>
+    public UnknownEventTypes UnknownEventTypes { get; init; } = UnknownEventTypes.Accept;
+
+    /// <summary><c>allowed_event_types</c>: the known event types (used when <see cref="UnknownEventTypes"/> is reject). Default usage, cost, metric.</summary>
+    public IReadOnlyList<string> AllowedEventTypes { get; init; } = ["usage", "cost", "metric"];
+
+    /// <summary><c>max_line_bytes</c>: the longest NDJSON line (one event) accepted. Default 1MiB; 1KB to 64MB.</summary>
+    public long MaxLineBytes { get; init; } = 1024 * 1024;
+
+    /// <summary><c>max_future_skew</c>: how far past the server's clock an event time may be. Default 5m; not negative.</summary>
+    public TimeSpan MaxFutureSkew { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary><c>aggregations</c>: custom aggregations, each its JSON description
+    /// (<c>{"name":"…","type":"weighted_average",…}</c>, see docs/streaming.md). Default none.</summary>
+    public IReadOnlyList<string> Aggregations { get; init; } = [];
+
     /// <summary><c>kafka_brokers</c>: bootstrap brokers (<c>host:port</c>) of the Kafka source. Default none: no Kafka source runs.</summary>
     public IReadOnlyList<string> KafkaBrokers { get; init; } = [];
 
@@ -138,6 +188,17 @@ public sealed record StreamingConfig
         && WindowSizes.SequenceEqual(other.WindowSizes)
         && MaxLatencyMs == other.MaxLatencyMs
         && AllowedLateness == other.AllowedLateness
+        && AdmissionQueueDelayMs == other.AdmissionQueueDelayMs
+        && AdmissionMaxWaitMs == other.AdmissionMaxWaitMs
+        && SlidingWindows.SequenceEqual(other.SlidingWindows)
+        && GroupBy.SequenceEqual(other.GroupBy)
+        && DuplicateRetention == other.DuplicateRetention
+        && DedupMemoryBudget == other.DedupMemoryBudget
+        && UnknownEventTypes == other.UnknownEventTypes
+        && AllowedEventTypes.SequenceEqual(other.AllowedEventTypes)
+        && MaxLineBytes == other.MaxLineBytes
+        && MaxFutureSkew == other.MaxFutureSkew
+        && Aggregations.SequenceEqual(other.Aggregations)
         && KafkaBrokers.SequenceEqual(other.KafkaBrokers)
         && KafkaTopic == other.KafkaTopic
         && KafkaGroupId == other.KafkaGroupId
@@ -158,10 +219,27 @@ public sealed record StreamingConfig
 
         hash.Add(MaxLatencyMs);
         hash.Add(AllowedLateness);
+        hash.Add(AdmissionQueueDelayMs);
+        hash.Add(AdmissionMaxWaitMs);
+        hash.Add(DuplicateRetention);
+        hash.Add(DedupMemoryBudget);
+        hash.Add(UnknownEventTypes);
+        hash.Add(MaxLineBytes);
+        hash.Add(MaxFutureSkew);
         hash.Add(KafkaTopic);
         hash.Add(KafkaGroupId);
         return hash.ToHashCode();
     }
+}
+
+/// <summary><c>analytics.streaming.unknown_event_types</c>.</summary>
+public enum UnknownEventTypes
+{
+    /// <summary>Accept every event type.</summary>
+    Accept,
+
+    /// <summary>Reject, with a per-line error, an event whose type is not in <c>allowed_event_types</c>.</summary>
+    Reject,
 }
 
 /// <summary><c>analytics.clickhouse</c>: the ClickHouse connection and query tuning. Used only when <see cref="DwcpConfig.Store"/> is ClickHouse.</summary>

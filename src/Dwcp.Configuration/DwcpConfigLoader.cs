@@ -264,7 +264,11 @@ public static class DwcpConfigLoader
     {
         var trimmed = text.Trim();
         object? value;
-        if (setting.IsList)
+        if (setting.IsList && setting.JsonEntries)
+        {
+            value = setting.MakeList(JsonEntries(setting, trimmed, origin));
+        }
+        else if (setting.IsList)
         {
             var entries = trimmed.Split([',', ';'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             value = setting.MakeList(entries.Select(e => ParseOne(setting, e, origin)));
@@ -280,6 +284,30 @@ public static class DwcpConfigLoader
 
         var problem = setting.Problem(value);
         return problem is null ? value : throw origin.OutOfRange(setting, problem);
+    }
+
+    /// <summary>The entries of a JSON-entry list written as text: a JSON array of objects (empty text: none).</summary>
+    private static List<object> JsonEntries(Setting setting, string text, Origin origin)
+    {
+        if (text.Length == 0)
+        {
+            return [];
+        }
+
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(text);
+            if (doc.RootElement.ValueKind != System.Text.Json.JsonValueKind.Array)
+            {
+                throw origin.OutOfRange(setting, "must be a JSON array of objects, e.g. [{\"name\":\"cost_per_unit\",\"type\":\"rate\"}]");
+            }
+
+            return [.. doc.RootElement.EnumerateArray().Select(e => (object)e.GetRawText())];
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw origin.OutOfRange(setting, $"must be a JSON array of objects but is not valid JSON ({ex.Message})");
+        }
     }
 
     private static object ParseOne(Setting setting, string text, Origin origin)

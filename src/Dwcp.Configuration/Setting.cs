@@ -77,8 +77,12 @@ internal sealed class Setting
     public static Setting List<T>(
         string key, ValueKind kind, string example,
         Func<DwcpConfig, object?> get, Func<DwcpConfig, object?, DwcpConfig> set,
-        Func<object, string?>? check = null, bool allowsEmpty = false) =>
-        new(key, kind, example, get, set, check, items => items.Cast<T>().ToArray(), allowsNone: allowsEmpty);
+        Func<object, string?>? check = null, bool allowsEmpty = false, bool jsonEntries = false) =>
+        new(key, kind, example, get, set, check, items => items.Cast<T>().ToArray(), allowsNone: allowsEmpty) { JsonEntries = jsonEntries };
+
+    /// <summary>Entries are JSON objects: written as text (an environment variable), the value is a JSON array of them,
+    /// not entries separated by commas.</summary>
+    public bool JsonEntries { get; private init; }
 
     /// <summary>Builds the list value from parsed entries.</summary>
     public object MakeList(IEnumerable<object> items) =>

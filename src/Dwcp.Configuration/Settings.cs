@@ -56,6 +56,65 @@ internal static class Settings
             c => c.Streaming.AllowedLateness,
             (c, v) => c with { Streaming = c.Streaming with { AllowedLateness = (TimeSpan)v! } },
             NonNegativeDuration),
+        Setting.Single(
+            "streaming.admission_queue_delay_ms", ValueKinds.Integer, "50",
+            c => c.Streaming.AdmissionQueueDelayMs,
+            (c, v) => c with { Streaming = c.Streaming with { AdmissionQueueDelayMs = (int)v! } },
+            Milliseconds("0 turns admission pacing off")),
+        Setting.Single(
+            "streaming.admission_max_wait_ms", ValueKinds.Integer, "1000",
+            c => c.Streaming.AdmissionMaxWaitMs,
+            (c, v) => c with { Streaming = c.Streaming with { AdmissionMaxWaitMs = (int)v! } },
+            Milliseconds("0 accepts at once")),
+        Setting.List<string>(
+            "streaming.sliding_windows", ValueKinds.Text, "10m/1m, 1h/5m",
+            c => c.Streaming.SlidingWindows,
+            (c, v) => c with { Streaming = c.Streaming with { SlidingWindows = (string[]?)v ?? [] } },
+            v => StreamingSettings.SlidingWindowProblem((string)v),
+            allowsEmpty: true),
+        Setting.List<string>(
+            "streaming.group_by", ValueKinds.Text, "provider, region, service, account",
+            c => c.Streaming.GroupBy,
+            (c, v) => c with { Streaming = c.Streaming with { GroupBy = (string[])v! } },
+            v => StreamingSettings.GroupByProblem((string)v)),
+        Setting.Single(
+            "streaming.duplicate_retention", ValueKinds.Duration, "2m",
+            c => c.Streaming.DuplicateRetention,
+            (c, v) => c with { Streaming = c.Streaming with { DuplicateRetention = (TimeSpan)v! } },
+            PositiveDuration),
+        Setting.Single(
+            "streaming.dedup_memory_budget", ValueKinds.Size, "64MiB",
+            c => c.Streaming.DedupMemoryBudget,
+            (c, v) => c with { Streaming = c.Streaming with { DedupMemoryBudget = (long)v! } },
+            AtLeastBytes(1_000_000)),
+        Setting.Single(
+            "streaming.unknown_event_types",
+            ValueKinds.Enum("accept or reject", ("accept", UnknownEventTypes.Accept), ("reject", UnknownEventTypes.Reject)),
+            "accept",
+            c => c.Streaming.UnknownEventTypes,
+            (c, v) => c with { Streaming = c.Streaming with { UnknownEventTypes = (UnknownEventTypes)v! } }),
+        Setting.List<string>(
+            "streaming.allowed_event_types", ValueKinds.Text, "usage, cost, metric",
+            c => c.Streaming.AllowedEventTypes,
+            (c, v) => c with { Streaming = c.Streaming with { AllowedEventTypes = (string[])v! } },
+            NotBlank),
+        Setting.Single(
+            "streaming.max_line_bytes", ValueKinds.Size, "1MiB",
+            c => c.Streaming.MaxLineBytes,
+            (c, v) => c with { Streaming = c.Streaming with { MaxLineBytes = (long)v! } },
+            v => (long)v is >= 1_000 and <= 64_000_000 ? null : $"must be 1KB to 64MB but is {((long)v).ToString(CultureInfo.InvariantCulture)} bytes"),
+        Setting.Single(
+            "streaming.max_future_skew", ValueKinds.Duration, "5m",
+            c => c.Streaming.MaxFutureSkew,
+            (c, v) => c with { Streaming = c.Streaming with { MaxFutureSkew = (TimeSpan)v! } },
+            NonNegativeDuration),
+        Setting.List<string>(
+            "streaming.aggregations", ValueKinds.Text, "'{\"name\":\"cost_per_unit\",\"type\":\"weighted_average\",\"metric\":\"unit_price\",\"weight_metric\":\"usage\"}'",
+            c => c.Streaming.Aggregations,
+            (c, v) => c with { Streaming = c.Streaming with { Aggregations = (string[]?)v ?? [] } },
+            v => StreamingSettings.AggregationProblem((string)v),
+            allowsEmpty: true,
+            jsonEntries: true),
         Setting.List<string>(
             "streaming.kafka_brokers", ValueKinds.Text, "kafka-1:9092, kafka-2:9092",
             c => c.Streaming.KafkaBrokers,
@@ -245,6 +304,11 @@ internal static class Settings
 
     private static Func<object, string?> AtLeast(int min) =>
         v => (int)v >= min ? null : $"must be at least {min.ToString(CultureInfo.InvariantCulture)} but is {((int)v).ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>A pacing time in milliseconds: 0 (whose meaning <paramref name="zero"/> says) to one minute.</summary>
+    private static Func<object, string?> Milliseconds(string zero) =>
+        v => (int)v is >= 0 and <= 60_000 ? null
+            : $"must be 0 to 60000 milliseconds ({zero}) but is {((int)v).ToString(CultureInfo.InvariantCulture)}";
 
     private static Func<object, string?> AtLeastBytes(long min) =>
         v => (long)v >= min ? null : $"must be at least {(min / 1_000_000).ToString(CultureInfo.InvariantCulture)}MB but is {((long)v).ToString(CultureInfo.InvariantCulture)} bytes";

@@ -57,10 +57,10 @@ public static class DwcpServer
         services.AddSingleton<Dwcp.Streaming.IWindowSink>(sp => new RollupWindowSink(sp.GetRequiredService<IRollupStore>()));
 
         // Late events go to files beside the engine's log; started before the engine, so it stops after it and loses none.
-        services.AddSingleton(sp => new LateEventFileSink(Path.Combine(EngineConfig.DataDirectory(options), "late-events"), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new LateEventFileSink(Path.Combine(EngineConfig.DataDirectory(sp.GetRequiredService<DwcpServerOptions>()), "late-events"), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService(sp => sp.GetRequiredService<LateEventFileSink>());
         services.AddSingleton<RealtimeEngineHost>();
-        services.AddSingleton(sp => new CustomAggregationRegistry(sp.GetRequiredService<RealtimeEngineHost>(), options));
+        services.AddSingleton(sp => new CustomAggregationRegistry(sp.GetRequiredService<RealtimeEngineHost>(), sp.GetRequiredService<DwcpServerOptions>()));
         services.AddHostedService(sp => sp.GetRequiredService<CustomAggregationRegistry>()); // before the engine: restored with its state
         services.AddHostedService(sp => sp.GetRequiredService<RealtimeEngineHost>());
         services.AddSingleton<KafkaSourceHost>(); // after the engine: starts after its recovery, stops before its checkpoint

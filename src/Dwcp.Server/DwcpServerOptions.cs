@@ -85,8 +85,24 @@ public sealed record DwcpServerOptions
                 BufferSize = c.Streaming.BufferSize,
                 MaxLatencyMs = c.Streaming.MaxLatencyMs,
                 AllowedLateness = c.Streaming.AllowedLateness,
+                AdmissionQueueDelay = TimeSpan.FromMilliseconds(c.Streaming.AdmissionQueueDelayMs),
+                AdmissionMaxWait = TimeSpan.FromMilliseconds(c.Streaming.AdmissionMaxWaitMs),
                 ParallelismFactor = Math.Min(c.Streaming.Parallelism, Environment.ProcessorCount),
+                SlidingWindows = [.. c.Streaming.SlidingWindows.Select(SlidingWindowOf)],
+                GroupBy = c.Streaming.GroupBy,
+                DuplicateRetention = c.Streaming.DuplicateRetention,
+                DedupMemoryBudgetBytes = c.Streaming.DedupMemoryBudget,
+                Parser = new Dwcp.Streaming.ParserOptions
+                {
+                    MaxLineBytes = (int)c.Streaming.MaxLineBytes,
+                    MaxFutureSkew = c.Streaming.MaxFutureSkew,
+                    UnknownEventTypes = c.Streaming.UnknownEventTypes == UnknownEventTypes.Reject
+                        ? Dwcp.Streaming.UnknownEventTypePolicy.Reject
+                        : Dwcp.Streaming.UnknownEventTypePolicy.Accept,
+                    AllowedEventTypes = c.Streaming.AllowedEventTypes,
+                },
             },
+            CustomAggregations = c.Streaming.Aggregations,
             ClickHouse = c.Store == AnalyticsStore.ClickHouse && c.ClickHouse.Url is { } url
                 ? new Dwcp.Storage.ClickHouse.ClickHouseStoreOptions
                 {
@@ -103,6 +119,11 @@ public sealed record DwcpServerOptions
                 : null,
         };
     }
+
+    private static Dwcp.Streaming.SlidingWindow SlidingWindowOf(string text) =>
+        Dwcp.Configuration.StreamingSettings.TryParseSlidingWindow(text, out var size, out var slide)
+            ? new Dwcp.Streaming.SlidingWindow(size, slide)
+            : throw new ArgumentException($"analytics.streaming.sliding_windows: '{text}' is not SIZE/SLIDE.");
 
     /// <summary>Opens the configured store: ClickHouse when <see cref="ClickHouse"/> is set, else the DuckDB file in <see cref="DataDir"/>.</summary>
     public Dwcp.Storage.ICostStore OpenStore(TimeProvider? time = null) =>

@@ -102,7 +102,8 @@ internal static class EventEndpoints
             }
             catch (ArgumentException ex)
             {
-                await WriteErrorAsync(http, StatusCodes.Status413PayloadTooLarge, "PAYLOAD_TOO_LARGE", ex.Message + " Split the batch (at most streaming.buffer_size events).");
+                await WriteErrorAsync(http, StatusCodes.Status413PayloadTooLarge, "PAYLOAD_TOO_LARGE", (ex.ParamName is { } name ? ex.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : ex.Message)
+                    + " Split the batch (at most analytics.streaming.buffer_size events).");
                 return;
             }
 

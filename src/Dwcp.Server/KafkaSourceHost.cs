@@ -29,6 +29,7 @@ internal sealed class KafkaSourceHost(RealtimeEngineHost engineHost, DwcpServerO
                 GroupId = config.KafkaGroupId,
                 Properties = KafkaSourceOptions.ParseProperties(config.KafkaProperties),
                 DeadLetterPath = config.KafkaDeadLetterFile ?? Path.Combine(dataDir, "stream", "kafka-dead-letters.ndjson"),
+                MaxBatchWait = config.BatchTimeout, // analytics.streaming.batch_timeout: longest wait before a partial batch is handed on
             };
 
     public Task StartAsync(CancellationToken cancellationToken)

@@ -6,40 +6,30 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Dwcp.Server;
 
-/// <summary><c>GET /api/v1/stream/rollups</c>: closed windows as stored rollup rows. See docs/streaming.md#rollups.</summary>
+/// <summary>
+/// <c>GET /api/v1/stream/rollups</c> and <c>GET /api/v1/stream/aggregation-rollups</c>: closed windows as stored rollup
+/// rows (metrics and custom aggregations). See docs/api.md#stream-rollups-over-rest.
+/// </summary>
 internal static class RollupEndpoints
 {
-    public static void MapDwcpRollups(this WebApplication app) => app.MapGet("/api/v1/stream/rollups", QueryAsync);
+    private const int MaxLimit = 100_000;
+
+    public static void MapDwcpRollups(this WebApplication app)
+    {
+        app.MapGet("/api/v1/stream/rollups", QueryAsync);
+        app.MapGet("/api/v1/stream/aggregation-rollups", QueryCustomAsync);
+    }
 
     private static async Task<IResult> QueryAsync(HttpContext http, IServiceProvider services, CancellationToken ct)
     {
         var store = services.GetRequiredService<IRollupStore>(); // registered for either backend
-
-        var q = http.Request.Query;
-        RollupQuery query;
-        try
+        var (query, error) = Parse(http.Request.Query);
+        if (query is null)
         {
-            query = new RollupQuery
-            {
-                From = q["from"] is [{ } from] ? DateTimeOffset.Parse(from, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null,
-                To = q["to"] is [{ } to] ? DateTimeOffset.Parse(to, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null,
-                WindowSize = q["window_size"] is [{ } size] ? TimeSpan.Parse(size, CultureInfo.InvariantCulture) : null,
-                EventType = q["event_type"] is [{ } type] ? type : null,
-                Metric = q["metric"] is [{ } metric] ? metric : null,
-                Limit = q["limit"] is [{ } limit] ? int.Parse(limit, CultureInfo.InvariantCulture) : 10_000,
-            };
-        }
-        catch (FormatException ex)
-        {
-            return Results.Json(new ApiError("BAD_REQUEST", $"{ex.Message} Use from/to as ISO 8601 times, window_size as hh:mm:ss (e.g. 00:01:00) and limit as a whole number."), statusCode: StatusCodes.Status400BadRequest);
+            return error!;
         }
 
-        if (query.Limit is < 1 or > 100_000)
-        {
-            return Results.Json(new ApiError("BAD_REQUEST", $"limit is {query.Limit}: use 1 to 100000."), statusCode: StatusCodes.Status400BadRequest);
-        }
-
-        var rows = await store.QueryAsync(query, ct);
+        var rows = await store.QueryAsync(query with { Metric = Text(http.Request.Query, "metric") }, ct);
         return Results.Json(new
         {
             rows = rows.Select(r => new
@@ -69,4 +59,84 @@ internal static class RollupEndpoints
             }),
         });
     }
+
+    private static async Task<IResult> QueryCustomAsync(HttpContext http, IServiceProvider services, CancellationToken ct)
+    {
+        var store = services.GetRequiredService<IRollupStore>();
+        var (s, error) = Parse(http.Request.Query);
+        if (s is null)
+        {
+            return error!;
+        }
+
+        var rows = await store.QueryCustomAsync(
+            new CustomRollupQuery
+            {
+                From = s.From, To = s.To, WindowSize = s.WindowSize, EventType = s.EventType, ResourceId = s.ResourceId, Provider = s.Provider,
+                Region = s.Region, Service = s.Service, Account = s.Account, Tags = s.Tags, Limit = s.Limit, Name = Text(http.Request.Query, "name"),
+            },
+            ct);
+        return Results.Json(new
+        {
+            rows = rows.Select(r => new
+            {
+                window_start = r.WindowStart,
+                window_end = r.WindowEnd,
+                window_size = r.WindowSize.ToString("c", CultureInfo.InvariantCulture),
+                slide = r.Slide.ToString("c", CultureInfo.InvariantCulture),
+                event_type = r.EventType,
+                resource_id = r.ResourceId,
+                provider = r.Provider,
+                region = r.Region,
+                service = r.Service,
+                account = r.Account,
+                tags = r.Tags,
+                name = r.Name,
+                type = r.Type,
+                value = double.IsFinite(r.Value) ? r.Value : (double?)null, // JSON has no NaN: undefined is null
+                partial = r.Partial,
+                event_count = r.EventCount,
+            }),
+        });
+    }
+
+    /// <summary>The shared query-string filters, or a 400 saying what to fix.</summary>
+    private static (RollupQuery? Query, IResult? Error) Parse(IQueryCollection q)
+    {
+        RollupQuery query;
+        try
+        {
+            query = new RollupQuery
+            {
+                From = q["from"] is [{ } from] ? DateTimeOffset.Parse(from, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null,
+                To = q["to"] is [{ } to] ? DateTimeOffset.Parse(to, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null,
+                WindowSize = q["window_size"] is [{ } size] ? TimeSpan.Parse(size, CultureInfo.InvariantCulture) : null,
+                EventType = Text(q, "event_type"),
+                ResourceId = Text(q, "resource_id"),
+                Provider = Text(q, "provider"),
+                Region = Text(q, "region"),
+                Service = Text(q, "service"),
+                Account = Text(q, "account"),
+                Tags = [.. q["tag"].Select(t => RollupTagFilter.Parse(t ?? ""))],
+                Limit = q["limit"] is [{ } limit] ? int.Parse(limit, CultureInfo.InvariantCulture) : 10_000,
+            };
+        }
+        catch (FormatException ex)
+        {
+            return (null, Results.Json(new ApiError("BAD_REQUEST", $"{ex.Message} Use from/to as ISO 8601 times, window_size as hh:mm:ss (e.g. 00:01:00), tag as KEY=VALUE (repeatable) and limit as a whole number."), statusCode: StatusCodes.Status400BadRequest));
+        }
+        catch (OverflowException ex)
+        {
+            return (null, Results.Json(new ApiError("BAD_REQUEST", $"{ex.Message} Use limit 1 to {MaxLimit}."), statusCode: StatusCodes.Status400BadRequest));
+        }
+
+        if (query.Limit is < 1 or > MaxLimit)
+        {
+            return (null, Results.Json(new ApiError("BAD_REQUEST", $"limit is {query.Limit}: use 1 to {MaxLimit}."), statusCode: StatusCodes.Status400BadRequest));
+        }
+
+        return (query, null);
+    }
+
+    private static string? Text(IQueryCollection q, string key) => q[key] is [{ } value] ? value : null;
 }

@@ -1,9 +1,11 @@
 namespace Dwcp.Storage.ClickHouse;
 
 /// <summary>
-/// The tables of <see cref="ClickHouseRollupStore"/>: the real-time engine's closed windows (<c>stream_rollups</c>) and the
-/// batch log that makes each append visible at once (<c>stream_rollup_batches</c>). Every statement is idempotent
-/// (<c>IF NOT EXISTS</c>); <see cref="ClickHouseCostStore"/> applies them when it opens, after its own migrations.
+/// The tables of <see cref="ClickHouseRollupStore"/>: the real-time engine's closed windows (<c>stream_rollups</c>, and
+/// <c>stream_custom_rollups</c> for custom aggregations) and the batch log that makes each append visible at once
+/// (<c>stream_rollup_batches</c>, shared by both). Every statement is idempotent (<c>IF NOT EXISTS</c>), so a table added
+/// later (the custom table) is created on an existing database at its next open; <see cref="ClickHouseCostStore"/>
+/// applies them when it opens, after its own migrations. Existing statements are never edited: a change is a new one.
 /// </summary>
 internal static class ClickHouseRollupSchema
 {
@@ -23,8 +25,21 @@ internal static class ClickHouseRollupSchema
     /// </summary>
     public const string ShardingKey = "cityHash64(metric, event_type, resource_id, provider, region, service, account, tags)";
 
+    /// <summary>The custom-aggregation rollup table as read and written (Distributed when sharded).</summary>
+    public const string CustomTable = "stream_custom_rollups";
+
+    /// <summary>The key of a custom row, in the table's sorting order.</summary>
+    public const string CustomSortingKey =
+        "name, window_size_us, event_type, window_start, window_start_us, slide_us, resource_id, provider, region, service, account, tags";
+
+    /// <summary>Sharding key of the custom Distributed table: the series and aggregation, as for <see cref="ShardingKey"/>.</summary>
+    public const string CustomShardingKey = "cityHash64(name, event_type, resource_id, provider, region, service, account, tags)";
+
     /// <summary>The table holding a shard's rows.</summary>
     public static string Local(ClickHouseTopology t) => t.Sharded ? Table + "_local" : Table;
+
+    /// <summary>The custom table holding a shard's rows.</summary>
+    public static string CustomLocal(ClickHouseTopology t) => t.Sharded ? CustomTable + "_local" : CustomTable;
 
     /// <summary>The statements, with where and in which stage they run.</summary>
     public static IReadOnlyList<DdlStatement> Statements(ClickHouseTopology t)
@@ -41,6 +56,14 @@ internal static class ClickHouseRollupSchema
         {
             list.Add(new(DdlTarget.Distributed, 2,
                 $"CREATE TABLE IF NOT EXISTS {Table} AS {Local(t)} ENGINE = Distributed({t.Cluster}, {t.Database}, {Local(t)}, {ShardingKey})"));
+        }
+
+        // Added after stream_rollups (custom aggregations): same staging, one table more.
+        list.Add(new(DdlTarget.EachShard, 1, CustomDdl(CustomLocal(t))));
+        if (t.Sharded)
+        {
+            list.Add(new(DdlTarget.Distributed, 2,
+                $"CREATE TABLE IF NOT EXISTS {CustomTable} AS {CustomLocal(t)} ENGINE = Distributed({t.Cluster}, {t.Database}, {CustomLocal(t)}, {CustomShardingKey})"));
         }
 
         return list;
@@ -80,5 +103,21 @@ internal static class ClickHouseRollupSchema
           {Float("sum")}, {Float("min")}, {Float("max")}, {Float("avg")}, {Float("last")}, {Float("p50")}, {Float("p95")}, {Float("p99")})
         ENGINE = ReplacingMergeTree(version) PARTITION BY toYYYYMM(window_start)
         ORDER BY ({SortingKey})
+        """;
+
+    /// <summary>
+    /// One row per window × series × custom aggregation, versioned and read like <c>stream_rollups</c> (ReplacingMergeTree,
+    /// <c>argMax(…, version)</c> over committed versions). <c>type</c> is the JSON name of the aggregation type;
+    /// <c>partial</c> is 1 when the aggregation began after the series' window had events.
+    /// </summary>
+    private static string CustomDdl(string name) => $"""
+        CREATE TABLE IF NOT EXISTS {name} (
+          window_start DateTime('UTC'), window_start_us UInt32, window_end DateTime('UTC'), window_end_us UInt32,
+          window_size_us Int64, slide_us Int64,
+          event_type String, resource_id String, provider String, region String, service String, account String, tags String,
+          name String, type String, value_bits UInt64, partial UInt8, event_count Int64, written_at DateTime('UTC'), version UInt64,
+          {Float("value")})
+        ENGINE = ReplacingMergeTree(version) PARTITION BY toYYYYMM(window_start)
+        ORDER BY ({CustomSortingKey})
         """;
 }

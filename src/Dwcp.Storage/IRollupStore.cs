@@ -1,11 +1,12 @@
 namespace Dwcp.Storage;
 
 /// <summary>
-/// Where the real-time engine's closed windows land as rollup rows (table <c>stream_rollups</c>): one row per window ×
-/// series × metric. Kept apart from <see cref="ICostStore"/> so a cost backend without streaming needs nothing new.
+/// Where the real-time engine's closed windows land as rollup rows: one row per window × series × metric (table
+/// <c>stream_rollups</c>, <see cref="WindowRollup"/>) and one per window × series × custom aggregation (table
+/// <c>stream_custom_rollups</c>, <see cref="CustomRollup"/>). Kept apart from <see cref="ICostStore"/> so a cost backend without streaming needs nothing new.
 /// </summary>
-/// <remarks>Writes are idempotent: a row with the key of a stored row (<see cref="WindowRollup.Key"/>) replaces it, so a
-/// window delivered again after a crash is never counted twice.</remarks>
+/// <remarks>Writes are idempotent: a row with the key of a stored row (<see cref="WindowRollup.Key"/>,
+/// <see cref="CustomRollup.Key"/>) replaces it, so a window delivered again after a crash is never counted twice.</remarks>
 public interface IRollupStore : IAsyncDisposable
 {
     /// <summary>Writes rows, replacing stored rows with the same key. All rows of one call become visible together.</summary>
@@ -14,11 +15,27 @@ public interface IRollupStore : IAsyncDisposable
     /// <returns>Completion.</returns>
     Task AppendAsync(IReadOnlyList<WindowRollup> rollups, CancellationToken cancellationToken = default);
 
-    /// <summary>Rows that pass the filter, ordered by window start, window size, series and metric.</summary>
+    /// <summary>
+    /// Writes metric rows and custom-aggregation rows (table <c>stream_custom_rollups</c>) in one append: each replaces the
+    /// stored row with its key, and all rows of both kinds become visible together. Nothing is written if a row is refused.
+    /// </summary>
+    /// <param name="rollups">Metric rows; when two share a key, the later one wins.</param>
+    /// <param name="customRollups">Custom-aggregation rows; when two share a key, the later one wins.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>Completion.</returns>
+    Task AppendAsync(IReadOnlyList<WindowRollup> rollups, IReadOnlyList<CustomRollup> customRollups, CancellationToken cancellationToken = default);
+
+    /// <summary>Rows that pass the filter, ordered by window start, window size, slide, series and metric.</summary>
     /// <param name="query">Filter and limit.</param>
     /// <param name="cancellationToken">Cancels the query.</param>
-    /// <returns>At most <see cref="RollupQuery.Limit"/> rows.</returns>
+    /// <returns>At most <see cref="RollupSelection.Limit"/> rows.</returns>
     Task<IReadOnlyList<WindowRollup>> QueryAsync(RollupQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Custom-aggregation rows that pass the filter, ordered by window start, window size, slide, series and name.</summary>
+    /// <param name="query">Filter and limit.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    /// <returns>At most <see cref="RollupSelection.Limit"/> rows.</returns>
+    Task<IReadOnlyList<CustomRollup>> QueryCustomAsync(CustomRollupQuery query, CancellationToken cancellationToken = default);
 }
 
 /// <summary>
@@ -70,26 +87,4 @@ public sealed record WindowRollup(
     /// <summary>The identity of the row: rewriting a row with the same key replaces it.</summary>
     public (DateTimeOffset Start, TimeSpan Size, TimeSpan Slide, string EventType, string ResourceId, string Provider, string Region, string Service, string Account, string Tags, string Metric) Key =>
         (WindowStart, WindowSize, Slide, EventType, ResourceId, Provider, Region, Service, Account, Tags, Metric);
-}
-
-/// <summary>Filter of <see cref="IRollupStore.QueryAsync"/>; null fields match everything.</summary>
-public sealed record RollupQuery
-{
-    /// <summary>Only windows starting at or after this time.</summary>
-    public DateTimeOffset? From { get; init; }
-
-    /// <summary>Only windows starting before this time.</summary>
-    public DateTimeOffset? To { get; init; }
-
-    /// <summary>Only windows of this length.</summary>
-    public TimeSpan? WindowSize { get; init; }
-
-    /// <summary>Only this event type.</summary>
-    public string? EventType { get; init; }
-
-    /// <summary>Only this metric.</summary>
-    public string? Metric { get; init; }
-
-    /// <summary>Most rows returned (default 10,000).</summary>
-    public int Limit { get; init; } = 10_000;
 }

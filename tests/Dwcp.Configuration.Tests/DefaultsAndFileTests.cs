@@ -63,7 +63,7 @@ public sealed class DefaultsAndFileTests : IDisposable
         var loaded = _dir.Load();
 
         Assert.Equal(DwcpConfigLoader.KeyPaths, loaded.Sources.Keys);
-        Assert.Equal(39, loaded.Sources.Count);
+        Assert.Equal(50, loaded.Sources.Count);
         Assert.All(loaded.Sources.Values, source => Assert.Equal("default", source));
         Assert.Contains("api.query_timeout", loaded.Sources.Keys);
         Assert.Contains("store", loaded.Sources.Keys);
@@ -110,6 +110,19 @@ public sealed class DefaultsAndFileTests : IDisposable
                 window_sizes: [30s, 1h]
                 max_latency_ms: 500
                 allowed_lateness: 0s
+                admission_queue_delay_ms: 25
+                admission_max_wait_ms: 400
+                sliding_windows: [10m/1m]
+                group_by: [resource_id, tag:team]
+                duplicate_retention: 5m
+                dedup_memory_budget: 16MiB
+                unknown_event_types: reject
+                allowed_event_types: [usage, billing]
+                max_line_bytes: 64KB
+                max_future_skew: 1m
+                aggregations:
+                  - '{"name":"cost_per_unit","type":"weighted_average","metric":"unit_price","weight_metric":"usage"}'
+                  - '{"name":"hot","type":"threshold_count","metric":"cpu","op":">=","threshold":90}'
                 kafka_brokers: [broker:9092]
                 kafka_topic: t
                 kafka_group_id: g
@@ -163,6 +176,14 @@ public sealed class DefaultsAndFileTests : IDisposable
         Assert.Equal([TimeSpan.FromSeconds(30), TimeSpan.FromHours(1)], c.Streaming.WindowSizes);
         Assert.Equal(500, c.Streaming.MaxLatencyMs);
         Assert.Equal(TimeSpan.Zero, c.Streaming.AllowedLateness);
+        Assert.Equal((25, 400), (c.Streaming.AdmissionQueueDelayMs, c.Streaming.AdmissionMaxWaitMs));
+        Assert.Equal(["10m/1m"], c.Streaming.SlidingWindows);
+        Assert.Equal(["resource_id", "tag:team"], c.Streaming.GroupBy);
+        Assert.Equal((TimeSpan.FromMinutes(5), 16L * 1024 * 1024), (c.Streaming.DuplicateRetention, c.Streaming.DedupMemoryBudget));
+        Assert.Equal((UnknownEventTypes.Reject, 64_000L, TimeSpan.FromMinutes(1)), (c.Streaming.UnknownEventTypes, c.Streaming.MaxLineBytes, c.Streaming.MaxFutureSkew));
+        Assert.Equal(["usage", "billing"], c.Streaming.AllowedEventTypes);
+        Assert.Equal(2, c.Streaming.Aggregations.Count);
+        Assert.Contains("\"threshold\":90", c.Streaming.Aggregations[1], StringComparison.Ordinal);
         Assert.Equal(["broker:9092"], c.Streaming.KafkaBrokers);
         Assert.Equal(("t", "g", "dead.ndjson"), (c.Streaming.KafkaTopic, c.Streaming.KafkaGroupId, c.Streaming.KafkaDeadLetterFile));
         Assert.Equal(["security.protocol=SASL_SSL"], c.Streaming.KafkaProperties);
@@ -186,7 +207,7 @@ public sealed class DefaultsAndFileTests : IDisposable
         Assert.Equal((2L << 30, 200_000_000L, DuckDbStringCompression.Compact), (c.DuckDb.MemoryLimit, c.DuckDb.LoadMemoryLimit, c.DuckDb.StringCompression));
         Assert.DoesNotContain("default", loaded.Sources.Values);
         Assert.Equal("dwcp.yaml:2", loaded.Sources["store"]);
-        Assert.Equal("dwcp.yaml:30", loaded.Sources["api.urls"]);
+        Assert.Equal("dwcp.yaml:43", loaded.Sources["api.urls"]);
     }
 
     [Fact]

@@ -39,6 +39,17 @@ public sealed class EnvironmentAndOverrideTests : IDisposable
             ["DWCP_STREAMING_WINDOW_SIZES"] = "1h,1d",
             ["DWCP_STREAMING_MAX_LATENCY_MS"] = "3",
             ["DWCP_STREAMING_ALLOWED_LATENESS"] = "2m",
+            ["DWCP_STREAMING_ADMISSION_QUEUE_DELAY_MS"] = "11",
+            ["DWCP_STREAMING_ADMISSION_MAX_WAIT_MS"] = "12",
+            ["DWCP_STREAMING_SLIDING_WINDOWS"] = "1h/10m;30m/5m",
+            ["DWCP_STREAMING_GROUP_BY"] = "service,tag:env",
+            ["DWCP_STREAMING_DUPLICATE_RETENTION"] = "90s",
+            ["DWCP_STREAMING_DEDUP_MEMORY_BUDGET"] = "2MB",
+            ["DWCP_STREAMING_UNKNOWN_EVENT_TYPES"] = "reject",
+            ["DWCP_STREAMING_ALLOWED_EVENT_TYPES"] = "usage",
+            ["DWCP_STREAMING_MAX_LINE_BYTES"] = "2KiB",
+            ["DWCP_STREAMING_MAX_FUTURE_SKEW"] = "0s",
+            ["DWCP_STREAMING_AGGREGATIONS"] = "[{\"name\":\"r\",\"type\":\"rate\"}, {\"name\":\"p\",\"type\":\"percentile\",\"metric\":\"x\",\"quantile\":0.9}]",
             ["DWCP_STREAMING_KAFKA_BROKERS"] = "k1:9092,k2:9093",
             ["DWCP_STREAMING_KAFKA_TOPIC"] = "events",
             ["DWCP_STREAMING_KAFKA_GROUP_ID"] = "g1",
@@ -88,6 +99,13 @@ public sealed class EnvironmentAndOverrideTests : IDisposable
         Assert.Equal([TimeSpan.FromHours(1), TimeSpan.FromDays(1)], c.Streaming.WindowSizes);
         Assert.Equal(3, c.Streaming.MaxLatencyMs);
         Assert.Equal(TimeSpan.FromMinutes(2), c.Streaming.AllowedLateness);
+        Assert.Equal((11, 12), (c.Streaming.AdmissionQueueDelayMs, c.Streaming.AdmissionMaxWaitMs));
+        Assert.Equal(["1h/10m", "30m/5m"], c.Streaming.SlidingWindows);
+        Assert.Equal(["service", "tag:env"], c.Streaming.GroupBy);
+        Assert.Equal((TimeSpan.FromSeconds(90), 2_000_000L), (c.Streaming.DuplicateRetention, c.Streaming.DedupMemoryBudget));
+        Assert.Equal((UnknownEventTypes.Reject, 2048L, TimeSpan.Zero), (c.Streaming.UnknownEventTypes, c.Streaming.MaxLineBytes, c.Streaming.MaxFutureSkew));
+        Assert.Equal(["usage"], c.Streaming.AllowedEventTypes);
+        Assert.Equal(["{\"name\":\"r\",\"type\":\"rate\"}", "{\"name\":\"p\",\"type\":\"percentile\",\"metric\":\"x\",\"quantile\":0.9}"], c.Streaming.Aggregations);
         Assert.Equal(["k1:9092", "k2:9093"], c.Streaming.KafkaBrokers);
         Assert.Equal("events", c.Streaming.KafkaTopic);
         Assert.Equal("g1", c.Streaming.KafkaGroupId);

@@ -96,6 +96,8 @@ public sealed class ClickHouseStreamRollupTests : IAsyncLifetime
         });
         await app.StartAsync();
         using var client = app.GetTestClient();
+        app.Services.GetRequiredService<RealtimeEngineHost>().Engine.CreateCustomAggregation(
+            """{"name":"busy","type":"threshold_count","window":"1m","metric":"cpu_usage","op":">","threshold":40}""");
 
         var cpu = new[] { 12.5, 80.25, 33.0, 47.75, 5.5, 61.0 };
         var lines = cpu.Select((v, i) => StreamHost.Event($"e{i}", W1.AddSeconds(5 + (8 * i)), new Dictionary<string, double> { ["cpu_usage"] = v }))
@@ -133,5 +135,12 @@ public sealed class ClickHouseStreamRollupTests : IAsyncLifetime
         Assert.IsType<ClickHouseRollupStore>(app.Services.GetRequiredService<Dwcp.Storage.IRollupStore>());
         Assert.Equal("1", await ClickHouseAsync($"SELECT count() FROM {_database}.stream_rollups WHERE metric = 'cpu_usage'"));
         Assert.False(File.Exists(Path.Combine(options.DataDir, "dwcp.duckdb")), "A ClickHouse server must not open the DuckDB file.");
+
+        // The custom aggregation went in the same append as the metric row, so it is visible already (no polling).
+        using var custom = await client.PostAsJsonAsync("/graphql", new { query = """{ streamAggregationRollups(name: "busy", windowSize: "1m") { service type value partial eventCount } }""" });
+        var busy = Assert.Single(JsonDocument.Parse(await custom.Content.ReadAsStringAsync()).RootElement.GetProperty("data").GetProperty("streamAggregationRollups").EnumerateArray());
+        Assert.Equal(("ec2", "threshold_count", (double)cpu.Count(v => v > 40), false, (long)cpu.Length),
+            (busy.GetProperty("service").GetString(), busy.GetProperty("type").GetString(), busy.GetProperty("value").GetDouble(), busy.GetProperty("partial").GetBoolean(), busy.GetProperty("eventCount").GetInt64()));
+        Assert.Equal("1", await ClickHouseAsync($"SELECT count() FROM {_database}.stream_custom_rollups WHERE name = 'busy'"));
     }
 }

@@ -274,7 +274,7 @@ public sealed class GraphQLCostTests : IAsyncLifetime
         var health = JsonDocument.Parse(await client.GetStringAsync("/health")).RootElement;
         Assert.Equal("ok", health.GetProperty("status").GetString());
         Assert.Equal("duckdb", health.GetProperty("store").GetProperty("backend").GetString());
-        Assert.Equal(4, health.GetProperty("store").GetProperty("schemaVersion").GetInt32());
+        Assert.Equal(5, health.GetProperty("store").GetProperty("schemaVersion").GetInt32());
         Assert.Equal(_rows.Count, health.GetProperty("store").GetProperty("visibleRows").GetInt64());
     }
 }

@@ -4,7 +4,7 @@ namespace Dwcp.Storage.ClickHouse.Tests;
 /// The rollup store contract (<see cref="IRollupStore"/>), as cases every backend must pass: DuckDB and ClickHouse (one
 /// server and two shards) derive from it. Expectations are computed here from the rows the tests write.
 /// </summary>
-public abstract class RollupStoreContract : IAsyncLifetime
+public abstract partial class RollupStoreContract : IAsyncLifetime
 {
     protected static readonly DateTimeOffset T0 = new(2026, 1, 31, 23, 0, 0, TimeSpan.Zero);
 

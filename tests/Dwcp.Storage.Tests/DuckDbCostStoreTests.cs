@@ -21,10 +21,10 @@ public sealed class DuckDbCostStoreTests : CostStoreContract
     [Fact]
     public async Task Schema_version_is_recorded_and_reopening_is_idempotent()
     {
-        Assert.Equal(4, (await Store.GetInfoAsync()).SchemaVersion);
+        Assert.Equal(5, (await Store.GetInfoAsync()).SchemaVersion);
         await Store.DisposeAsync();
         await using var again = DuckDbCostStore.Open(_dir);
-        Assert.Equal(4, (await again.GetInfoAsync()).SchemaVersion);
+        Assert.Equal(5, (await again.GetInfoAsync()).SchemaVersion);
     }
 
     [Fact]

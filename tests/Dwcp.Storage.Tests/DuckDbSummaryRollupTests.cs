@@ -109,7 +109,7 @@ public sealed class DuckDbSummaryRollupTests : IDisposable
                "DROP TABLE cost_tag_summary_daily; DROP TABLE cost_tag_summary_state; DELETE FROM schema_version WHERE version >= 3");
         await using (var store = DuckDbCostStore.Open(_dir))
         {
-            Assert.Equal(4, (await store.GetInfoAsync()).SchemaVersion);
+            Assert.Equal(5, (await store.GetInfoAsync()).SchemaVersion);
             Assert.Equal(before, await SameOnBothPathsAsync(store, spec));
         }
 

@@ -102,10 +102,10 @@ public sealed class DuckDbTagRollupTests : IDisposable
         }
 
         Scalar("DROP TABLE cost_tag_daily; DROP TABLE cost_tag_daily_loads; DROP TABLE cost_tag_summary_daily; DROP TABLE cost_tag_summary_state; " +
-               "DELETE FROM schema_version WHERE version = 4");
+               "DELETE FROM schema_version WHERE version >= 4");
         await using (var store = DuckDbCostStore.Open(_dir))
         {
-            Assert.Equal(4, (await store.GetInfoAsync()).SchemaVersion);
+            Assert.Equal(5, (await store.GetInfoAsync()).SchemaVersion);
             Assert.Equal(before, await SameOnBothPathsAsync(store, spec));
         }
 

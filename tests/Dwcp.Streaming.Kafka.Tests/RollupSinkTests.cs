@@ -58,7 +58,7 @@ public sealed class RollupSinkTests
         var dir = RepoPaths.NewTempDir("rollup-idempotent");
         await using (var costStore = DuckDbCostStore.Open(dir))
         {
-            Assert.Equal(4, (await costStore.GetInfoAsync()).SchemaVersion);
+            Assert.Equal(5, (await costStore.GetInfoAsync()).SchemaVersion);
         }
 
         await using var store = DuckDbRollupStore.Open(dir);

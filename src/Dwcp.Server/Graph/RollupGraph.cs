@@ -2,52 +2,64 @@ using System.Globalization;
 using Dwcp.Core.Costs;
 using Dwcp.Storage;
 using GraphQL;
+using GraphQL.Builders;
 using GraphQL.Types;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dwcp.Server.Graph;
 
 /// <summary>
-/// The query field <c>streamRollups</c>: closed windows of the real-time engine as stored rollup rows
-/// (<see cref="IRollupStore"/>: DuckDB or ClickHouse, whichever store the server uses). See docs/api.md.
+/// The query fields <c>streamRollups</c> and <c>streamAggregationRollups</c>: closed windows of the real-time engine as
+/// stored rollup rows (<see cref="IRollupStore"/>: DuckDB or ClickHouse, whichever store the server uses). Every filter
+/// and the caller's scope go into the store's query. See docs/api.md.
 /// </summary>
 public static class RollupGraph
 {
-    /// <summary>Rows read from the store per request when dimension filters or the caller's scope must be applied here.</summary>
-    internal const int PageRows = 10_000;
-
-    /// <summary>Most rows examined for one call before it is refused as too broad.</summary>
-    internal const int MaxScannedRows = 1_000_000;
-
-    /// <summary>Adds <c>streamRollups</c> to the root query type.</summary>
+    /// <summary>Adds <c>streamRollups</c> and <c>streamAggregationRollups</c> to the root query type.</summary>
     /// <param name="query">The root query.</param>
     public static void AddRollupFields(this ObjectGraphType query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<StreamRollupType>>>>("streamRollups")
+        var rollups = query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<StreamRollupType>>>>("streamRollups")
             .Description("Closed (final) windows as stored rollup rows, one per window × series × metric, ordered by window start, size, series and metric. Stored windows outlive the engine's in-memory history and a restart.")
-            .Argument<StringGraphType>("metric", "Only this metric (exact name).")
-            .Argument<StringGraphType>("eventType", "Only this event type.")
-            .Argument<StringGraphType>("windowSize", "Only windows of this length: 250ms, 30s, 1m, 5m, 1h or hh:mm:ss.")
-            .Argument<StringGraphType>("from", "Only windows starting at or after this time (ISO 8601).")
-            .Argument<StringGraphType>("to", "Only windows starting before this time (ISO 8601).")
-            .Argument<StringGraphType>("resourceId", "Only this resource.")
-            .Argument<StringGraphType>("provider", "Only this provider.")
-            .Argument<StringGraphType>("region", "Only this region.")
-            .Argument<StringGraphType>("service", "Only this service.")
-            .Argument<StringGraphType>("account", "Only this account.")
-            .Argument<IntGraphType>("limit", "Most rows returned: the first ones in order (default and maximum api.max_results).")
-            .ResolveAsync(async ctx => await ResolveAsync(ctx));
+            .Argument<StringGraphType>("metric", "Only this metric (exact name).");
+        AddSelectionArguments(rollups);
+        rollups.ResolveAsync(async ctx =>
+        {
+            var (selection, explicitLimit, max) = Selection(ctx, "streamRollups");
+            var rows = await Store(ctx).QueryAsync(selection with { Metric = ctx.GetArgument<string?>("metric") }, ctx.CancellationToken);
+            return Checked(rows, explicitLimit, max, "streamRollups", "metric");
+        });
+
+        var custom = query.Field<NonNullGraphType<ListGraphType<NonNullGraphType<StreamAggregationRollupType>>>>("streamAggregationRollups")
+            .Description("Closed (final) windows' custom aggregations as stored rollup rows, one per window × series × aggregation, ordered by window start, size, series and name.")
+            .Argument<StringGraphType>("name", "Only this custom aggregation (exact name).");
+        AddSelectionArguments(custom);
+        custom.ResolveAsync(async ctx =>
+        {
+            var (s, explicitLimit, max) = Selection(ctx, "streamAggregationRollups");
+            var rows = await Store(ctx).QueryCustomAsync(
+                new CustomRollupQuery
+                {
+                    From = s.From, To = s.To, WindowSize = s.WindowSize, EventType = s.EventType, ResourceId = s.ResourceId, Provider = s.Provider,
+                    Region = s.Region, Service = s.Service, Account = s.Account, Accounts = s.Accounts, Tags = s.Tags, Limit = s.Limit,
+                    Name = ctx.GetArgument<string?>("name"),
+                },
+                ctx.CancellationToken);
+            return Checked(rows, explicitLimit, max, "streamAggregationRollups", "name");
+        });
     }
 
-    private static async Task<List<WindowRollup>> ResolveAsync(IResolveFieldContext ctx)
+    /// <summary>
+    /// The filters of a request plus the caller's scope, as one store query. Without <c>limit</c> the query asks for one row
+    /// more than api.max_results, so that a larger answer is refused (<see cref="Checked{T}"/>) rather than cut silently.
+    /// </summary>
+    internal static (RollupQuery Query, bool ExplicitLimit, int Max) Selection(IResolveFieldContext ctx, string field)
     {
         var services = ctx.RequestServices!;
-        var store = services.GetService<IRollupStore>()
-            ?? throw new ExecutionError("This server has no rollup store, so closed windows are not stored.") { Code = "NOT_AVAILABLE" };
         var max = services.GetRequiredService<DwcpServerOptions>().Query.MaxResults;
-        var limit = ctx.GetArgument<int?>("limit") ?? max;
-        if (limit < 1 || limit > max)
+        var limit = ctx.GetArgument<int?>("limit");
+        if (limit is < 1 || limit > max)
         {
             throw StreamSelection.Invalid($"limit is {limit}; use 1 to {max} (api.max_results).");
         }
@@ -65,107 +77,70 @@ public static class RollupGraph
             throw StreamSelection.Invalid($"to ({StreamFormat.Time(t)}) is not after from ({StreamFormat.Time(f)}); swap them or widen the range.");
         }
 
-        var filter = new RowFilter(
-            ctx.GetArgument<string?>("resourceId"), ctx.GetArgument<string?>("provider"), ctx.GetArgument<string?>("region"),
-            ctx.GetArgument<string?>("service"), ctx.GetArgument<string?>("account"), StreamGraph.Scope(ctx));
-        var query = new RollupQuery
+        var tags = new List<RollupTagFilter>();
+        foreach (var pair in ctx.GetArgument<List<string>?>("tags") ?? [])
         {
-            From = from, To = to, WindowSize = size, EventType = ctx.GetArgument<string?>("eventType"), Metric = ctx.GetArgument<string?>("metric"),
-        };
-        return filter.IsEmpty
-            ? [.. await store.QueryAsync(query with { Limit = limit }, ctx.CancellationToken)]
-            : await FilteredAsync(store, query, filter, limit, ctx.CancellationToken);
-    }
-
-    /// <summary>
-    /// Applies filters the store's query cannot (dimensions, the caller's scope) by reading pages in the store's order.
-    /// A page ends with whole window starts: its last start's rows are read again as the start of the next page.
-    /// </summary>
-    internal static async Task<List<WindowRollup>> FilteredAsync(IRollupStore store, RollupQuery query, RowFilter filter, int limit, CancellationToken cancellationToken)
-    {
-        var result = new List<WindowRollup>();
-        var cursor = query.From;
-        var scanned = 0;
-        while (true)
-        {
-            var page = await store.QueryAsync(query with { From = cursor, Limit = PageRows }, cancellationToken);
-            var complete = page.Count;
-            if (page.Count == PageRows)
+            try
             {
-                var lastStart = page[^1].WindowStart;
-                while (complete > 0 && page[complete - 1].WindowStart == lastStart)
-                {
-                    complete--;
-                }
-
-                if (complete == 0)
-                {
-                    throw new ExecutionError($"More than {PageRows:N0} rollup rows start at {StreamFormat.Time(lastStart)}; narrow streamRollups with metric, eventType or windowSize.") { Code = "LIMIT_EXCEEDED" };
-                }
-
-                cursor = lastStart;
+                tags.Add(RollupTagFilter.Parse(pair));
             }
-
-            for (var i = 0; i < complete; i++)
+            catch (FormatException ex)
             {
-                if (filter.Matches(page[i]))
-                {
-                    result.Add(page[i]);
-                    if (result.Count == limit)
-                    {
-                        return result;
-                    }
-                }
-            }
-
-            scanned += complete;
-            if (page.Count < PageRows)
-            {
-                return result;
-            }
-
-            if (scanned >= MaxScannedRows)
-            {
-                throw new ExecutionError($"streamRollups examined {scanned:N0} rows without reaching the end of the range; narrow it with from/to, metric, eventType or windowSize.") { Code = "LIMIT_EXCEEDED" };
+                throw StreamSelection.Invalid($"{field}: {ex.Message}");
             }
         }
+
+        var scope = StreamGraph.Scope(ctx);
+        tags.AddRange(ScopeTags(scope));
+        var query = new RollupQuery
+        {
+            From = from, To = to, WindowSize = size, EventType = ctx.GetArgument<string?>("eventType"),
+            ResourceId = ctx.GetArgument<string?>("resourceId"), Provider = ctx.GetArgument<string?>("provider"), Region = ctx.GetArgument<string?>("region"),
+            Service = ctx.GetArgument<string?>("service"), Account = ctx.GetArgument<string?>("account"),
+            Accounts = scope.BillingAccounts, Tags = tags, Limit = limit ?? (max == int.MaxValue ? max : max + 1),
+        };
+        return (query, limit is not null, max);
     }
+
+    /// <summary>The caller's restricted tags as store tag filters: a row must hold an allowed value of each.</summary>
+    internal static IEnumerable<RollupTagFilter> ScopeTags(CostScope scope) =>
+        scope.TagValues.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new RollupTagFilter(kv.Key, [.. kv.Value.Order(StringComparer.Ordinal)]));
+
+    /// <summary>The rows, or LIMIT_EXCEEDED when no limit was given and more than api.max_results rows match.</summary>
+    internal static List<T> Checked<T>(IReadOnlyList<T> rows, bool explicitLimit, int max, string field, string keyArgument)
+    {
+        if (!explicitLimit && rows.Count > max)
+        {
+            throw new ExecutionError(
+                $"{field} matches more than {max.ToString("N0", CultureInfo.InvariantCulture)} rows (api.max_results). Narrow it with from/to, {keyArgument}, eventType, windowSize or a dimension filter, or pass limit to take the first rows in order.")
+            {
+                Code = "LIMIT_EXCEEDED",
+            };
+        }
+
+        return [.. rows];
+    }
+
+    private static void AddSelectionArguments<TSource, TReturn>(FieldBuilder<TSource, TReturn> field) => field
+        .Argument<StringGraphType>("eventType", "Only this event type.")
+        .Argument<StringGraphType>("windowSize", "Only windows of this length: 250ms, 30s, 1m, 5m, 1h or hh:mm:ss.")
+        .Argument<StringGraphType>("from", "Only windows starting at or after this time (ISO 8601).")
+        .Argument<StringGraphType>("to", "Only windows starting before this time (ISO 8601).")
+        .Argument<StringGraphType>("resourceId", "Only this resource.")
+        .Argument<StringGraphType>("provider", "Only this provider.")
+        .Argument<StringGraphType>("region", "Only this region.")
+        .Argument<StringGraphType>("service", "Only this service.")
+        .Argument<StringGraphType>("account", "Only this account.")
+        .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("tags", "Only series whose grouped tags hold each of these KEY=VALUE pairs.")
+        .Argument<IntGraphType>("limit", "Most rows returned: the first ones in order (1 to api.max_results). Without it, more than api.max_results matching rows is LIMIT_EXCEEDED.");
+
+    private static IRollupStore Store(IResolveFieldContext ctx) => ctx.RequestServices!.GetService<IRollupStore>()
+        ?? throw new ExecutionError("This server has no rollup store, so closed windows are not stored.") { Code = "NOT_AVAILABLE" };
 
     private static DateTimeOffset? Time(IResolveFieldContext ctx, string argument) =>
         ctx.GetArgument<string?>(argument) is not { } text ? null
         : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time) ? time
         : throw StreamSelection.Invalid($"{argument} '{text}' is not an ISO 8601 time; write e.g. 2026-11-28T08:00:00Z.");
-
-    /// <summary>Dimension filters (null matches all) and the caller's scope (accounts, restricted tags), as for live windows.</summary>
-    internal sealed record RowFilter(string? ResourceId, string? Provider, string? Region, string? Service, string? Account, CostScope Scope)
-    {
-        public bool IsEmpty => ResourceId is null && Provider is null && Region is null && Service is null && Account is null && Scope.IsUnrestricted;
-
-        public bool Matches(WindowRollup r)
-        {
-            if ((ResourceId is not null && r.ResourceId != ResourceId) || (Provider is not null && r.Provider != Provider)
-                || (Region is not null && r.Region != Region) || (Service is not null && r.Service != Service) || (Account is not null && r.Account != Account))
-            {
-                return false;
-            }
-
-            if (Scope.BillingAccounts is { } accounts && !accounts.Contains(r.Account))
-            {
-                return false;
-            }
-
-            if (Scope.TagValues.Count == 0)
-            {
-                return true;
-            }
-
-            var tags = r.Tags.Split(';', StringSplitOptions.RemoveEmptyEntries)
-                .Select(p => p.Split('=', 2))
-                .Where(p => p.Length == 2)
-                .ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
-            return Scope.TagValues.All(kv => tags.TryGetValue(kv.Key, out var v) && kv.Value.Contains(v));
-        }
-    }
 }
 
 /// <summary>GraphQL type <c>StreamRollup</c>: one stored rollup row.</summary>

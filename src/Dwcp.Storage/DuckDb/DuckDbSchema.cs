@@ -9,7 +9,7 @@ namespace Dwcp.Storage.DuckDb;
 internal static class DuckDbSchema
 {
     /// <summary>The schema version this build writes and reads.</summary>
-    public const int CurrentVersion = 4;
+    public const int CurrentVersion = 5;
 
     /// <summary>The money/quantity type: exact, 15 decimal places (the real FOCUS sample has up to 15).</summary>
     public const string DecimalType = "DECIMAL(38,15)";
@@ -26,6 +26,7 @@ internal static class DuckDbSchema
         (2, "stream_rollups: closed real-time windows, one row per window, series and metric", Version2),
         (3, "cost rollups: cost_daily per load, cost_summary_daily of the visible versions", DuckDbDailyRollup.Version3),
         (4, "tag rollups: cost_tag_daily per load, cost_tag_summary_daily of the visible versions", DuckDbTagRollup.Version4),
+        (5, "stream_custom_rollups: closed real-time windows, one row per window, series and custom aggregation", DuckDbRollupSql.Version5),
     ];
 
     /// <summary>Creates the version table if needed and applies every missing migration, each in its own transaction.</summary>
