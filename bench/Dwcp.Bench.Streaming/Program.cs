@@ -96,26 +96,14 @@ if (args.Contains("--hot-profile"))
 
 if (args.Contains("--alloc-profile-hot"))
 {
-    // The BenchmarkDotNet hot-path scenario, with allocations sampled by type during the measured part only.
-    var minute = new DateTimeOffset((now - TimeSpan.FromHours(2)).UtcTicks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour, TimeSpan.Zero);
-    var hot = BenchData.Generate(200_000, now, TimeSpan.FromSeconds(50), seed: 7, idPrefix: "hot", from: minute);
-    await using var engine = new RealtimeEngine(BenchData.EngineConfig(Environment.ProcessorCount), new FrozenClock(now));
-    await engine.StartAsync();
-    for (var i = 0; i < 150_000; i += 1000)
-    {
-        await engine.TryAcceptAsync(new ArraySegment<StreamEvent>(hot, i, 1000));
-    }
-
-    await engine.DrainAsync();
+    // The BenchmarkDotNet hot-path scenario (steady state), with allocations sampled by type during the measured part only.
+    var scenario = new SteadyState(now);
+    await using var engine = await scenario.WarmEngineAsync(Environment.ProcessorCount);
     using var profiler = new AllocationProfiler();
     var before = GC.GetTotalAllocatedBytes(precise: true);
-    for (var i = 150_000; i < 200_000; i += 1000)
-    {
-        await engine.TryAcceptAsync(new ArraySegment<StreamEvent>(hot, i, 1000));
-    }
-
-    await engine.DrainAsync();
-    Console.WriteLine($"hot path: {(GC.GetTotalAllocatedBytes(precise: true) - before) / 50_000.0:F1} B/event");
+    await scenario.MeasuredAsync(engine);
+    var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+    Console.WriteLine($"hot path: {allocated / 50_000.0:F2} B/event ({allocated:N0} B for {SteadyState.MeasuredEvents / SteadyState.Batch} batches of {SteadyState.Batch})");
     foreach (var (type, bytes) in profiler.BytesByType.OrderByDescending(kv => kv.Value).Take(10))
     {
         Console.WriteLine($"  {bytes / 50_000.0,8:F1} B/event  {type}");
@@ -173,9 +161,12 @@ if (!skipBdn)
     var summary = BenchmarkRunner.Run<AllocationBenchmark>(config);
     foreach (var report in summary.Reports)
     {
-        var bytes = Convert.ToDouble((object?)report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? double.NaN, inv);
+        // exact bytes per event (GetBytesAllocatedPerOperation rounds down to whole bytes)
+        var bytes = report.GcStats.TotalOperations > 0
+            ? (double)(report.GcStats.GetTotalAllocatedBytes(excludeAllocationQuantumSideEffects: true) ?? 0) / report.GcStats.TotalOperations
+            : double.NaN;
         var nanos = report.ResultStatistics?.Mean ?? double.NaN;
-        bdnRows.Add($"| {report.BenchmarkCase.Parameters["Parallelism"]} | {nanos:F0} ns | {1e9 / nanos:N0} | {bytes:F1} B | {1e9 / nanos / (count / bestBaseline):F1}× |");
+        bdnRows.Add($"| {report.BenchmarkCase.Parameters["Parallelism"]} | {nanos:F0} ns | {1e9 / nanos:N0} | {bytes:F2} B | {1e9 / nanos / (count / bestBaseline):F1}× |");
     }
 }
 
@@ -200,7 +191,7 @@ text.AppendLine(CultureInfo.InvariantCulture, $"All runs: engine {string.Join(",
 if (bdnRows.Count > 0)
 {
     text.AppendLine();
-    text.AppendLine(CultureInfo.InvariantCulture, $"BenchmarkDotNet `[MemoryDiagnoser]`, per-event hot path in steady state (accept → dedup → watermark → partition → window update; windows and series already open, all events in one 1-minute window, {AllocationBenchmark.EventsPerInvoke:N0} events per operation after {AllocationBenchmark.WarmUpEvents:N0} warm-up events, batches of 1,000, fresh engine per iteration):");
+    text.AppendLine(CultureInfo.InvariantCulture, $"BenchmarkDotNet `[MemoryDiagnoser]`, per-event hot path in steady state (accept → dedup → watermark → partition → window update; {AllocationBenchmark.EventsPerInvoke:N0} events per operation in one 1-minute window whose 2,400 series are already open, batches of {SteadyState.Batch:N0}; per iteration a fresh engine warmed up with {SteadyState.WarmUpPerMinute:N0} events in minute A, one event 16 minutes later that closes minute A's windows and recycles its pane, and {SteadyState.WarmUpPerMinute:N0} events in minute B; allocated bytes exact, not rounded):");
     text.AppendLine();
     text.AppendLine("| ParallelismFactor | time per event | events/s | allocated per event | events/s / baseline events/s |");
     text.AppendLine("|---|---|---|---|---|");

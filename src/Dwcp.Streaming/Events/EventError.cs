@@ -40,7 +40,7 @@ internal static class EventValidator
         if (e.Timestamp > now + options.MaxFutureSkew)
         {
             return new(lineNumber, "timestamp",
-                $"timestamp {e.Timestamp:O} is more than {options.MaxFutureSkew} after the server clock {now:O}; fix the producer's clock or raise ParserOptions.MaxFutureSkew.");
+                $"timestamp {e.Timestamp:O} is more than {options.MaxFutureSkew} after the server clock {now:O}; fix the producer's clock or raise analytics.streaming.max_future_skew (ParserOptions.MaxFutureSkew in code).");
         }
 
         if (string.IsNullOrEmpty(e.EventType))
@@ -51,7 +51,7 @@ internal static class EventValidator
         if (options.UnknownEventTypes == UnknownEventTypePolicy.Reject && !Contains(options.AllowedEventTypes, e.EventType))
         {
             return new(lineNumber, "event_type",
-                $"event_type '{e.EventType}' is not allowed; use one of {string.Join(", ", options.AllowedEventTypes)} or add it to ParserOptions.AllowedEventTypes.");
+                $"event_type '{e.EventType}' is not allowed; use one of {string.Join(", ", options.AllowedEventTypes)} or add it to analytics.streaming.allowed_event_types (ParserOptions.AllowedEventTypes in code).");
         }
 
         var metrics = e.Metrics;

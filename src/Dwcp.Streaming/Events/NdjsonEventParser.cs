@@ -159,7 +159,7 @@ public sealed partial class NdjsonEventParser
         if (length > _options.MaxLineBytes)
         {
             results.Add(new(lineNumber, null, new EventError(lineNumber, "line",
-                $"line is {length} bytes, over the limit of {_options.MaxLineBytes} (ParserOptions.MaxLineBytes); send smaller events or raise the limit.")));
+                $"line is {length} bytes, over the limit of {_options.MaxLineBytes}; send smaller events or raise analytics.streaming.max_line_bytes (ParserOptions.MaxLineBytes in code).")));
             return;
         }
 

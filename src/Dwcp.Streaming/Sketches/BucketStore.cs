@@ -277,10 +277,12 @@ internal struct BucketStore
         if (n > 0)
         {
             // One array with room on both sides (4x the sparse range, at least 64 buckets): a store that turned dense
-            // usually keeps widening, and each widening copies the counts.
+            // usually keeps widening, and each widening copies the counts. The array is kept by Clear, and a kept one
+            // with room for twice the range is used again rather than replaced: a recycled cell's array then fits the
+            // next series' range almost always, so a long-running engine stops allocating here.
             var span = (long)indices[n - 1] - indices[0] + 1;
             var length = (int)Math.Min(_maxBuckets, Math.Max(64, span * 4));
-            if (_counts.Length < length)
+            if (_counts.Length < Math.Min(length, Math.Max(64, span * 2)))
             {
                 _counts = new long[length];
             }
