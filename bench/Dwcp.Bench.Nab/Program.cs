@@ -9,11 +9,16 @@ using Dwcp.Bench.Nab;
 // Usage: dotnet run -c Release --project bench/Dwcp.Bench.Nab [-- --no-write] [--sensitivity] [--diag] [--components A,B]
 //        [--shift N] [--calibration N] [--min-history N] [--refractory N] [--refractory-p P] [--refractory-ratio R]
 //        [--rank-window N] [--rank-history N] [--smooth N] [--tail N] [--fixed-tail] [--discord-window N] [--discord-history N]
+//        [--batch] [--batch-components A,B] [--batch-model M] (score the batch detector instead)
+//        [--interval-model M] [--interval-refit N] (online interval breach on the forecasting engine's model M)
 //        [--period-search N] [--warmup N|nab] [--resonance-offset X] [--resonance-slope X] [--resonance-typical N] [--no-compare]
 var root = FindRoot();
 var write = !args.Contains("--no-write");
 var options = new OnlineDetectorOptions();
 var nabWarmup = false;
+// --batch scores each file with BatchAnomalyDetector (whole series) instead of the online ensemble.
+var batch = args.Contains("--batch");
+var batchOptions = new BatchDetectorOptions();
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -81,6 +86,18 @@ for (var i = 0; i < args.Length; i++)
         case "--resonance-slope":
             options = options with { ResonanceLogSlope = double.Parse(args[++i], CultureInfo.InvariantCulture) };
             break;
+        case "--batch-components":
+            batchOptions = batchOptions with { Components = Enum.Parse<BatchComponents>(args[++i]) };
+            break;
+        case "--interval-model":
+            options = options with { IntervalModel = args[++i] };
+            break;
+        case "--interval-refit":
+            options = options with { IntervalRefitEvery = int.Parse(args[++i], CultureInfo.InvariantCulture) };
+            break;
+        case "--batch-model":
+            batchOptions = batchOptions with { ForecastBreach = batchOptions.ForecastBreach with { Model = args[++i] } };
+            break;
         case "--calibration":
             options = options with { CalibrationWindow = int.Parse(args[++i], CultureInfo.InvariantCulture) };
             break;
@@ -96,10 +113,10 @@ var (results, periods, scoredDefault) = Run(options);
 watch.Stop();
 var rows = corpus.Sum(c => c.Values.Length);
 var md = new StringBuilder();
-md.AppendLine(CultureInfo.InvariantCulture, $"# NAB score of the online ensemble ({TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC)");
+md.AppendLine(CultureInfo.InvariantCulture, $"# NAB score of the {(batch ? "batch detector" : "online ensemble")} ({TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC)");
 md.AppendLine();
 md.AppendLine(CultureInfo.InvariantCulture, $"Corpus: the repository's NAB v1.1 subset (`data/nab`, {corpus.Count} files, {rows:N0} rows, {results[0].Files.Sum(f => f.TruePositives + f.FalseNegatives)} scored windows).");
-md.AppendLine(CultureInfo.InvariantCulture, $"Detector: `OnlineAnomalyDetector` with {Describe(options, nabWarmup)}; scored and swept in {watch.Elapsed.TotalSeconds:F1} s ({rows / watch.Elapsed.TotalSeconds:N0} rows/s, 1 thread).");
+md.AppendLine(CultureInfo.InvariantCulture, $"Detector: {(batch ? $"`BatchAnomalyDetector` with components {batchOptions.Components}, forecast breach model {batchOptions.ForecastBreach.Model}" : $"`OnlineAnomalyDetector` with {Describe(options, nabWarmup)}")}; scored and swept in {watch.Elapsed.TotalSeconds:F1} s ({rows / watch.Elapsed.TotalSeconds:N0} rows/s, 1 thread).");
 md.AppendLine("Scorer: `Dwcp.Anomalies.Evaluation.NabScorer` (port of NAB v1.1 sweeper), one threshold per profile optimised over the corpus.");
 md.AppendLine("Published scores are for the full 58-file corpus (best 74.9 ARTime, 70.5 Numenta HTM) and are not directly comparable.");
 md.AppendLine();
@@ -128,7 +145,7 @@ md.AppendLine("## Leave one file out (threshold chosen on the other 17 files)");
 md.AppendLine();
 md.Append(SplitEvaluation.LeaveOneOut([("default", scoredDefault)], NabProfile.All));
 
-if (!args.Contains("--no-compare"))
+if (!batch && !args.Contains("--no-compare"))
 {
     // Alone, as a component, and as the default: the default is the variant with the best held-out standard score.
     var compared = new List<(string, List<(NabFile, IReadOnlyList<double>)>)>();
@@ -227,6 +244,14 @@ if (write)
     var periods = new Dictionary<string, int>();
     foreach (var (file, values) in corpus)
     {
+        if (batch)
+        {
+            var result = BatchAnomalyDetector.Detect(values, batchOptions);
+            periods[file.Name] = result.Period;
+            scored.Add((file, result.Scores.Select(s => s.Score).ToArray()));
+            continue;
+        }
+
         var fileOptions = nabWarmup || probationaryWarmup ? o with { Resonance = o.Resonance with { WarmupLength = NabCorpus.ProbationaryLength(values.Length) } } : o;
 
         var detector = new OnlineAnomalyDetector(fileOptions);
@@ -261,7 +286,7 @@ if (write)
 
 static string Describe(OnlineDetectorOptions o, bool nabWarmup) =>
     string.Create(CultureInfo.InvariantCulture,
-        $"period auto (first {o.PeriodSearchLength} rows, ≤ {o.MaxPeriod}), resonance warm-up {(nabWarmup ? "NAB probationary length" : o.Resonance.WarmupLength + " rows")} and alarm p 10^−({o.ResonanceLogOffset:G3} + {o.ResonanceLogSlope:G3}·confidence), calibration window {o.CalibrationWindow}, refractory {o.RefractoryLength} rows at p ≤ {o.RefractoryPValue:G3} (ratio {o.RefractoryRatio:G3}), smoothing {o.SmoothingWindow}, shift window {o.ShiftWindow}, components {o.Components:G}");
+        $"period auto (first {o.PeriodSearchLength} rows, ≤ {o.MaxPeriod}), resonance warm-up {(nabWarmup ? "NAB probationary length" : o.Resonance.WarmupLength + " rows")} and alarm p 10^−({o.ResonanceLogOffset:G3} + {o.ResonanceLogSlope:G3}·confidence), calibration window {o.CalibrationWindow}, refractory {o.RefractoryLength} rows at p ≤ {o.RefractoryPValue:G3} (ratio {o.RefractoryRatio:G3}), smoothing {o.SmoothingWindow}, shift window {o.ShiftWindow}, components {o.Components:G}, interval forecaster {(o.IntervalModel is { } m ? $"{m} (forecasting engine, refit every {o.IntervalRefitEvery})" : "built-in seasonal-conformal")}");
 
 static string FindRoot()
 {

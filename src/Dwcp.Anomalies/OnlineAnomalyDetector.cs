@@ -200,7 +200,9 @@ public sealed class OnlineAnomalyDetector
             _components = o.Components;
             _longResidual = longPeriod > 0 ? new OnlineSeasonalResidualDetector(longPeriod, seasons: 3) : null;
             _residual = new OnlineSeasonalResidualDetector(period);
-            _breach = new IntervalBreachDetector(new SeasonalConformalForecaster(period));
+            _breach = new IntervalBreachDetector(o.IntervalModel is { } model
+                ? new EngineIntervalForecaster(model, period, refitEvery: o.IntervalRefitEvery)
+                : new SeasonalConformalForecaster(period));
             _cusum = new CusumDetector();
             _spectral = new SpectralResidualDetector();
             _bocpd = new BayesianChangePointDetector();

@@ -134,6 +134,17 @@ public sealed record OnlineDetectorOptions
     /// <summary>See <see cref="ResonanceLogOffset"/>.</summary>
     public double ResonanceLogSlope { get; init; } = 2.0;
 
+    /// <summary>
+    /// The interval-breach component's forecaster: null = the built-in seasonal-conformal one (the default; see
+    /// docs/anomalies.md for the NAB comparison); a <see cref="Dwcp.Forecasting.Ensemble.ModelCatalog"/> name (e.g.
+    /// <c>theta</c>) = the forecasting engine's model, refitted every <see cref="IntervalRefitEvery"/> points
+    /// (<see cref="Detectors.EngineIntervalForecaster"/>).
+    /// </summary>
+    public string? IntervalModel { get; init; }
+
+    /// <summary>Points between refits of <see cref="IntervalModel"/> (also its forecast horizon).</summary>
+    public int IntervalRefitEvery { get; init; } = 12;
+
     /// <summary>Settings of the <see cref="EnsembleComponents.Resonance"/> component.</summary>
     public Detectors.ResonanceOptions Resonance { get; init; } = new();
 
@@ -165,6 +176,12 @@ public sealed record OnlineDetectorOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(DiscordWindow, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(DiscordHistory, 1);
         ArgumentNullException.ThrowIfNull(Resonance);
+        ArgumentOutOfRangeException.ThrowIfLessThan(IntervalRefitEvery, 1);
+        if (IntervalModel is { } model)
+        {
+            _ = Dwcp.Forecasting.Ensemble.ModelCatalog.Create(model); // a clear error for an unknown name
+        }
+
         if (!(ResonanceLogOffset >= 0 && double.IsFinite(ResonanceLogOffset)) || !(ResonanceLogSlope >= 0 && double.IsFinite(ResonanceLogSlope)))
         {
             throw new ArgumentOutOfRangeException(nameof(ResonanceLogOffset), $"ResonanceLogOffset ({ResonanceLogOffset}) and ResonanceLogSlope ({ResonanceLogSlope}) must be finite and ≥ 0.");

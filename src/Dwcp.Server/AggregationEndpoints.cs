@@ -39,7 +39,7 @@ internal static class AggregationEndpoints
         return new
         {
             name = a.Name,
-            type = TypeName(a.Config.Type),
+            type = RollupWindowSink.TypeName(a.Config.Type),
             source = a.Source == AggregationSource.Config ? "config" : "api",
             definition = doc.RootElement.Clone(),
         };
@@ -80,18 +80,6 @@ internal static class AggregationEndpoints
             return Error(StatusCodes.Status400BadRequest, "BAD_REQUEST", ex.Message);
         }
     }
-
-    /// <summary>The wire name of a type, as <see cref="Dwcp.Streaming.AggregationJson"/> reads it (weighted_average, …).</summary>
-    internal static string TypeName(Dwcp.Streaming.AggregationType type) => type switch
-    {
-        Dwcp.Streaming.AggregationType.WeightedAverage => "weighted_average",
-        Dwcp.Streaming.AggregationType.Rate => "rate",
-        Dwcp.Streaming.AggregationType.DistinctCount => "distinct_count",
-        Dwcp.Streaming.AggregationType.Ratio => "ratio",
-        Dwcp.Streaming.AggregationType.Percentile => "percentile",
-        Dwcp.Streaming.AggregationType.ThresholdCount => "threshold_count",
-        _ => type.ToString(),
-    };
 
     private static IResult Error(int status, string code, string message) => Results.Json(new { error = message, code }, statusCode: status);
 }

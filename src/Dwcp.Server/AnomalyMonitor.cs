@@ -43,6 +43,26 @@ public sealed record AnomalyAlertOptions
     /// <summary>How many earlier window values of a series give a stream anomaly's expected value (their median).</summary>
     public int StreamExpectedWindows { get; init; } = 30;
 
+    /// <summary>
+    /// Also score each closed window's metrics together (<c>OnlineMultivariateDetector</c>, one per series and window
+    /// size, in the same detector book) and publish broken relationships as multivariate stream anomalies.
+    /// </summary>
+    public bool StreamMultivariate { get; init; } = true;
+
+    /// <summary>Most metrics scored together per window (the first ones by name); at most 32.</summary>
+    public int MaxMultivariateMetrics { get; init; } = 16;
+
+    /// <summary>
+    /// The multivariate detector for d metrics: the last 120 windows give each metric's median and MAD and the metrics'
+    /// covariance (distances from 5·d, at least 30, windows on), and D² is judged against its last 500 values (p-values
+    /// after 30 of them), at <see cref="FpRate"/>. About 8·(120·d + 1,000) bytes.
+    /// </summary>
+    public Dwcp.Anomalies.Detectors.OnlineMultivariateDetector CreateMultivariateDetector(int dimensions)
+    {
+        var minHistory = Math.Max(30, 5 * dimensions);
+        return new Dwcp.Anomalies.Detectors.OnlineMultivariateDetector(dimensions, FpRate, history: Math.Max(120, 2 * minHistory), minHistory: minHistory);
+    }
+
     /// <summary>The stream detectors' settings: the online ensemble at <see cref="FpRate"/>, with a 500-value calibration
     /// window and a 30-statistic warm-up per calibrator (instead of 2,000 and 100), so one series costs about 110 KB and
     /// alerts start after about 60 windows; the resonance component keeps at most 250 categories (not 1,000), so it adds
@@ -69,6 +89,7 @@ public sealed class AnomalyAlertCounters
     private long _streamSeriesEvicted;
     private long _streamSeriesSkipped;
     private long _streamErrors;
+    private long _multivariateScored;
 
     /// <summary>Cost detections completed.</summary>
     public long CostChecks => Interlocked.Read(ref _costChecks);
@@ -97,6 +118,9 @@ public sealed class AnomalyAlertCounters
     /// <summary>Closed windows of new stream series not scored because the detector book was full of active series.</summary>
     public long StreamSeriesSkipped => Interlocked.Read(ref _streamSeriesSkipped);
 
+    /// <summary>Closed windows whose metrics the multivariate detectors scored together (after their warm-up).</summary>
+    public long MultivariateWindowsScored => Interlocked.Read(ref _multivariateScored);
+
     /// <summary>Closed windows the stream monitor could not score (logged).</summary>
     public long StreamErrors => Interlocked.Read(ref _streamErrors);
 
@@ -117,6 +141,8 @@ public sealed class AnomalyAlertCounters
     internal void Evicted() => Interlocked.Increment(ref _streamSeriesEvicted);
 
     internal void Skipped() => Interlocked.Increment(ref _streamSeriesSkipped);
+
+    internal void MultivariateScored() => Interlocked.Increment(ref _multivariateScored);
 
     internal void StreamError() => Interlocked.Increment(ref _streamErrors);
 }

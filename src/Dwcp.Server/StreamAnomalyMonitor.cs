@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Dwcp.Anomalies;
 using Dwcp.Anomalies.Costs;
+using Dwcp.Anomalies.Detectors;
 using Dwcp.Cost.Anomalies;
 using Dwcp.Server.Graph;
 using Dwcp.Streaming;
@@ -10,45 +11,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Dwcp.Server;
-
-/// <summary>A closed stream window whose value the online detector flagged.</summary>
-/// <param name="Id">Stable id: <c>sa1.</c> + 32 hex digits of SHA-256 over metric, window size and slide, series and window start.</param>
-/// <param name="Metric">Metric name.</param>
-/// <param name="Series">The window's series (event type and grouped dimensions).</param>
-/// <param name="WindowStart">Window start (inclusive, UTC).</param>
-/// <param name="WindowEnd">Window end (exclusive).</param>
-/// <param name="WindowSize">Window length.</param>
-/// <param name="WindowSlide">Distance between window starts (= size for tumbling windows).</param>
-/// <param name="ValueOf">Which aggregate was scored (<see cref="AnomalyAlertOptions.StreamValue"/>).</param>
-/// <param name="Value">The window's value.</param>
-/// <param name="Expected">Median of the series' previous values (up to <see cref="AnomalyAlertOptions.StreamExpectedWindows"/>).</param>
-/// <param name="DeviationPercentage">100·(value − expected)/|expected|; ±∞ when expected is 0.</param>
-/// <param name="Score">The detector's calibrated score in [0, 1].</param>
-/// <param name="PValue">1 − score: the tail probability under the series' recent past (flagged when ≤ the fp rate).</param>
-/// <param name="Severity">By <see cref="StreamAnomalySeverity.Of"/>.</param>
-public sealed record StreamAnomaly(
-    string Id, string Metric, SeriesKey Series, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, TimeSpan WindowSize, TimeSpan WindowSlide,
-    StreamAggregate ValueOf, double Value, double Expected, double DeviationPercentage, double Score, double PValue, AnomalySeverity Severity);
-
-/// <summary>
-/// Severity of a stream anomaly, from its relative deviation d = |value − expected| / |expected| (metrics are not money,
-/// so unlike cost anomalies there is no dollar impact): critical when d ≥ 100% (or expected is 0), high when d ≥ 50%,
-/// medium when d ≥ 20%, low otherwise.
-/// </summary>
-public static class StreamAnomalySeverity
-{
-    /// <summary>The severity of a flagged value against its expected value.</summary>
-    public static AnomalySeverity Of(double value, double expected)
-    {
-        if (expected == 0)
-        {
-            return value == 0 ? AnomalySeverity.Low : AnomalySeverity.Critical;
-        }
-
-        var d = Math.Abs(value - expected) / Math.Abs(expected);
-        return d >= 1.0 ? AnomalySeverity.Critical : d >= 0.5 ? AnomalySeverity.High : d >= 0.2 ? AnomalySeverity.Medium : AnomalySeverity.Low;
-    }
-}
 
 /// <summary>In-process fan-out of stream anomalies (GraphQL <c>streamAnomalyDetected</c>, the webhook).</summary>
 public sealed class StreamAnomalyFeed
@@ -66,13 +28,14 @@ public sealed class StreamAnomalyFeed
 internal readonly record struct StreamSeriesId(string Metric, long SizeTicks, long SlideTicks, SeriesKey Series);
 
 /// <summary>
-/// One <see cref="OnlineAnomalyDetector"/> per <see cref="StreamSeriesId"/>, at most <c>capacity</c> of them. When the book
+/// One <see cref="OnlineAnomalyDetector"/> per <see cref="StreamSeriesId"/> (and one <see cref="OnlineMultivariateDetector"/>
+/// per window series and size, under the metric name <see cref="StreamAnomaly.Multivariate"/>), at most <c>capacity</c> of them. When the book
 /// is full, a new series takes the place of the least recently updated one only if that one is idle (no window for
 /// <see cref="IdleWindows"/> of its own window sizes; the evicted series starts over, warming up, if it returns); otherwise
 /// the new series is not scored (counted by <c>onSkip</c>). Evicting active series to admit new ones would rebuild ~100 KB
 /// detectors on every window and never let any of them warm up. Not thread-safe: one reader of closed windows owns it.
 /// </summary>
-internal sealed class StreamDetectorBook(int capacity, OnlineDetectorOptions detector, int expectedWindows, Action onEvict, Action? onSkip = null)
+internal sealed class StreamDetectorBook(int capacity, OnlineDetectorOptions detectorOptions, int expectedCount, Action onEvict, Action? onSkip = null)
 {
     /// <summary>Windows without an update after which a tracked series may give its place to a new one.</summary>
     public const int IdleWindows = 10;
@@ -85,45 +48,72 @@ internal sealed class StreamDetectorBook(int capacity, OnlineDetectorOptions det
     /// <summary>Scores a window value; null when the window is not after the last one scored for the series (a replay).</summary>
     public (AnomalyScore Score, double Expected)? Update(in StreamSeriesId id, DateTimeOffset end, double value)
     {
-        if (_map.TryGetValue(id, out var node))
-        {
-            _lru.Remove(node);
-            _lru.AddFirst(node);
-        }
-        else
-        {
-            if (_map.Count >= capacity && _lru.Last is { } oldest)
-            {
-                var idleFor = oldest.Value.LastEnd is { } lastEnd ? end - lastEnd : TimeSpan.MaxValue;
-                if (idleFor.Ticks <= IdleWindows * oldest.Value.Id.SizeTicks)
-                {
-                    onSkip?.Invoke();
-                    return null;
-                }
-
-                _lru.RemoveLast();
-                _map.Remove(oldest.Value.Id);
-                onEvict();
-            }
-
-            node = _lru.AddFirst(new Tracked(id, new OnlineAnomalyDetector(detector), expectedWindows));
-            _map[id] = node;
-        }
-
-        var t = node.Value;
-        if (t.LastEnd is { } last && end <= last)
+        if (Admit(id, end, key => new Tracked(key, new OnlineAnomalyDetector(detectorOptions), expectedCount)) is not { } t
+            || (t.LastEnd is { } last && end <= last))
         {
             return null;
         }
 
         t.LastEnd = end;
         var expected = t.Median() ?? value;
-        var score = t.Detector.Score(end.UtcDateTime, value);
+        var score = t.Detector!.Score(end.UtcDateTime, value);
         t.Push(value);
         return (score, expected);
     }
 
-    private sealed class Tracked(StreamSeriesId id, OnlineAnomalyDetector detector, int window)
+    /// <summary>
+    /// Scores a window's metrics together with the series' <see cref="OnlineMultivariateDetector"/> (one book entry, under
+    /// <see cref="StreamAnomaly.Multivariate"/>); <paramref name="metrics"/> in a fixed (ordinal) order. When the set of
+    /// metrics differs from the tracked one, the detector starts over for the new set. Null: a replay, not admitted, or
+    /// still warming up.
+    /// </summary>
+    public MultivariateScore? UpdateMultivariate(in StreamSeriesId id, DateTimeOffset end, string[] metrics, double[] values, Func<int, OnlineMultivariateDetector> create)
+    {
+        if (Admit(id, end, static key => new Tracked(key, null, 1)) is not { } t || (t.LastEnd is { } last && end <= last))
+        {
+            return null;
+        }
+
+        t.LastEnd = end;
+        if (t.Multivariate is null || t.Metrics is null || !t.Metrics.AsSpan().SequenceEqual(metrics))
+        {
+            t.Metrics = metrics;
+            t.Multivariate = create(metrics.Length);
+        }
+
+        return t.Multivariate.Score(values);
+    }
+
+    /// <summary>The tracked entry of <paramref name="id"/>, admitting it when there is room or an idle entry to replace.</summary>
+    private Tracked? Admit(in StreamSeriesId id, DateTimeOffset end, Func<StreamSeriesId, Tracked> create)
+    {
+        if (_map.TryGetValue(id, out var node))
+        {
+            _lru.Remove(node);
+            _lru.AddFirst(node);
+            return node.Value;
+        }
+
+        if (_map.Count >= capacity && _lru.Last is { } oldest)
+        {
+            var idleFor = oldest.Value.LastEnd is { } lastEnd ? end - lastEnd : TimeSpan.MaxValue;
+            if (idleFor.Ticks <= IdleWindows * oldest.Value.Id.SizeTicks)
+            {
+                onSkip?.Invoke();
+                return null;
+            }
+
+            _lru.RemoveLast();
+            _map.Remove(oldest.Value.Id);
+            onEvict();
+        }
+
+        node = _lru.AddFirst(create(id));
+        _map[id] = node;
+        return node.Value;
+    }
+
+    private sealed class Tracked(StreamSeriesId id, OnlineAnomalyDetector? detector, int window)
     {
         private readonly double[] _ring = new double[window];
         private int _count;
@@ -131,7 +121,11 @@ internal sealed class StreamDetectorBook(int capacity, OnlineDetectorOptions det
 
         public StreamSeriesId Id { get; } = id;
 
-        public OnlineAnomalyDetector Detector { get; } = detector;
+        public OnlineAnomalyDetector? Detector { get; } = detector;
+
+        public OnlineMultivariateDetector? Multivariate { get; set; }
+
+        public string[]? Metrics { get; set; }
 
         public DateTimeOffset? LastEnd { get; set; }
 
@@ -276,7 +270,69 @@ internal sealed class StreamAnomalyMonitor(
             }
         }
 
+        if (options.StreamMultivariate)
+        {
+            ScoreTogether(window, ref found);
+        }
+
         return found;
+    }
+
+    /// <summary>
+    /// The window's metrics together (when it has at least two finite ones; the first <see cref="AnomalyAlertOptions.MaxMultivariateMetrics"/>
+    /// by name): one <see cref="OnlineMultivariateDetector"/> per series and window size, in the same book.
+    /// </summary>
+    private void ScoreTogether(WindowResult window, ref List<StreamAnomaly>? found)
+    {
+        var pairs = new List<(string Metric, double Value)>(window.Metrics.Count);
+        foreach (var m in window.Metrics)
+        {
+            var value = ValueOf(m, options.StreamValue);
+            if (double.IsFinite(value))
+            {
+                pairs.Add((m.Metric, value));
+            }
+        }
+
+        if (pairs.Count < 2)
+        {
+            return;
+        }
+
+        pairs.Sort((a, b) => string.CompareOrdinal(a.Metric, b.Metric));
+        var most = Math.Clamp(options.MaxMultivariateMetrics, 2, 32);
+        if (pairs.Count > most)
+        {
+            pairs.RemoveRange(most, pairs.Count - most);
+        }
+
+        var names = pairs.Select(p => p.Metric).ToArray();
+        var values = pairs.Select(p => p.Value).ToArray();
+        var id = new StreamSeriesId(StreamAnomaly.Multivariate, window.Size.Ticks, window.Slide.Ticks, window.Series);
+        if (_book.UpdateMultivariate(id, window.End, names, values, options.CreateMultivariateDetector) is not { } score)
+        {
+            return;
+        }
+
+        counters.MultivariateScored();
+        if (!score.IsAnomaly)
+        {
+            return;
+        }
+
+        var drivers = score.Drivers
+            .Select(j => new StreamAnomalyDriver(names[j], values[j], score.Expected[j], score.Z[j], score.Distance > 0 ? score.Influence[j] / score.Distance : 0))
+            .ToArray();
+        if (drivers.Length == 0)
+        {
+            return;
+        }
+
+        var top = drivers[0];
+        var d = names.Length;
+        (found ??= []).Add(new StreamAnomaly(
+            IdOf(id, window.Start), StreamAnomaly.Multivariate, window.Series, window.Start, window.End, window.Size, window.Slide, options.StreamValue,
+            score.Distance, d, 100 * (score.Distance - d) / d, 1 - score.PValue, score.PValue, StreamAnomalySeverity.Of(top.Value, top.Expected), drivers));
     }
 
     internal static double ValueOf(MetricAggregate a, StreamAggregate of) => of switch

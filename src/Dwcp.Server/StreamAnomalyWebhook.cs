@@ -16,7 +16,11 @@ public sealed class StreamAnomalyWebhook(Uri url, int retries, HttpClient http, 
 
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
 
-    /// <summary>The JSON body: snake_case fields, times in ISO 8601 UTC, the window size in seconds.</summary>
+    /// <summary>
+    /// The JSON body: snake_case fields, times in ISO 8601 UTC, the window size in seconds; <c>kind</c> is <c>metric</c> or
+    /// <c>multivariate</c>, and a multivariate anomaly lists its <c>drivers</c> (metric, value, expected, z, share of D² that goes away without it;
+    /// null for a single-metric one).
+    /// </summary>
     public static string Serialize(IEnumerable<StreamAnomaly> anomalies)
     {
         ArgumentNullException.ThrowIfNull(anomalies);
@@ -43,6 +47,15 @@ public sealed class StreamAnomalyWebhook(Uri url, int retries, HttpClient http, 
             ["deviation_percentage"] = double.IsFinite(a.DeviationPercentage) ? Math.Round(a.DeviationPercentage, 2) : null,
             ["score"] = Math.Round(a.Score, 6),
             ["severity"] = a.Severity.ToString().ToLowerInvariant(),
+            ["kind"] = a.Kind,
+            ["drivers"] = a.Drivers?.Select(d => new Dictionary<string, object>
+            {
+                ["metric"] = d.Metric,
+                ["value"] = d.Value,
+                ["expected"] = d.Expected,
+                ["z"] = Math.Round(d.Z, 4),
+                ["share"] = Math.Round(d.Share, 4),
+            }).ToArray(),
         }).ToArray();
         return JsonSerializer.Serialize(new Dictionary<string, object> { ["stream_anomalies"] = items }, Options);
     }

@@ -20,6 +20,9 @@ public sealed record DetectJobOptions
 
     /// <summary>Seasonal period in rows; null = detect from the data.</summary>
     public int? Period { get; init; }
+
+    /// <summary>Batch mode's components (default <see cref="BatchComponents.Default"/>, with the forecasting engine's interval breach).</summary>
+    public BatchComponents BatchComponents { get; init; } = BatchComponents.Default;
 }
 
 /// <summary>One processed file.</summary>
@@ -131,7 +134,7 @@ public static class DetectCsvJob
         }
 
         var values = order.Select(i => rows[i].Value).ToArray();
-        var result = BatchAnomalyDetector.Detect(values, options.FpRate, options.Period);
+        var result = BatchAnomalyDetector.Detect(values, new BatchDetectorOptions { FpRate = options.FpRate, Period = options.Period, Components = options.BatchComponents });
         var byInput = new AnomalyScore[rows.Count];
         for (var k = 0; k < order.Length; k++)
         {

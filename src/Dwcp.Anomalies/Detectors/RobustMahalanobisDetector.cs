@@ -100,7 +100,7 @@ public static class RobustMahalanobisDetector
     }
 
     /// <summary>Covariance (about 0: z is median-centred) of the rows, shrunk towards μI with the Ledoit–Wolf λ.</summary>
-    private static (double[,] Cov, double Lambda) ShrunkCovariance(double[][] z, int[] rows, double clip)
+    internal static (double[,] Cov, double Lambda) ShrunkCovariance(double[][] z, int[] rows, double clip)
     {
         var d = z[0].Length;
         var m = rows.Length;
@@ -162,7 +162,7 @@ public static class RobustMahalanobisDetector
         return (cov, lambda);
     }
 
-    private static double Quadratic(double[] v, double[,] inv)
+    internal static double Quadratic(double[] v, double[,] inv)
     {
         double q = 0;
         for (var a = 0; a < v.Length; a++)
@@ -177,7 +177,7 @@ public static class RobustMahalanobisDetector
     }
 
     /// <summary>Gauss–Jordan inverse with partial pivoting (the shrunk covariance is positive definite).</summary>
-    private static double[,] Invert(double[,] m)
+    internal static double[,] Invert(double[,] m)
     {
         var d = m.GetLength(0);
         var a = (double[,])m.Clone();
@@ -228,7 +228,7 @@ public static class RobustMahalanobisDetector
         return inv;
     }
 
-    private static double ChiSquareQuantile(double q, int dof)
+    internal static double ChiSquareQuantile(double q, int dof)
     {
         double lo = 0, hi = 10 + (10 * dof);
         for (var i = 0; i < 100; i++)

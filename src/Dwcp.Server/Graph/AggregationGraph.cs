@@ -62,7 +62,7 @@ public static class AggregationGraph
                 var description = new Dictionary<string, object?>
                 {
                     ["name"] = ctx.GetArgument<string>("name"),
-                    ["type"] = AggregationEndpoints.TypeName(ctx.GetArgument<AggregationType>("type")),
+                    ["type"] = RollupWindowSink.TypeName(ctx.GetArgument<AggregationType>("type")),
                 };
                 Copy(ctx, description, "window", "window");
                 Copy(ctx, description, "eventType", "event_type");

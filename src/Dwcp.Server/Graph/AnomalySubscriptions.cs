@@ -38,8 +38,8 @@ public static class AnomalySubscriptions
             });
 
         subscription.Field<NonNullGraphType<StreamAnomalyType>>("streamAnomalyDetected")
-            .Description("Each closed window of the real-time engine whose value the online detector flags at analytics.anomalies.fp_rate (one detector per metric × series × window size).")
-            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("metricNames", "Only these metrics (default all).")
+            .Description("Each closed window of the real-time engine whose value the online detector flags at analytics.anomalies.fp_rate (one detector per metric × series × window size), and each window whose metrics together break their usual relationship (kind multivariate, metric \"multivariate\", with the metrics that drive it).")
+            .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("metricNames", "Only these metrics (default all); a multivariate anomaly passes when one of its drivers is listed, or \"multivariate\" is.")
             .Argument<AnomalySeverityEnum>("minSeverity", a => a.DefaultValue = AnomalySeverity.Low)
             .ResolveStream(ctx =>
             {
@@ -50,7 +50,7 @@ public static class AnomalySubscriptions
                 var metrics = ctx.GetArgument<List<string>?>("metricNames") is { Count: > 0 } m ? m.ToHashSet(StringComparer.Ordinal) : null;
                 return new FeedObservable<StreamAnomaly>(
                     services.GetRequiredService<StreamAnomalyFeed>().Subscribe,
-                    a => a.Severity >= min && (metrics is null || metrics.Contains(a.Metric)) && StreamSelection.VisibleIn(scope, a.Series),
+                    a => a.Severity >= min && (metrics is null || metrics.Contains(a.Metric) || (a.Drivers?.Any(d => metrics.Contains(d.Metric)) ?? false)) && StreamSelection.VisibleIn(scope, a.Series),
                     services.GetRequiredService<AnomalySubscriptionCounter>());
             });
     }
@@ -136,5 +136,24 @@ public sealed class StreamAnomalyType : ObjectGraphType<StreamAnomaly>
         Field<NonNullGraphType<FloatGraphType>>("score").Description("Calibrated score in [0, 1]; flagged when ≥ 1 − fp_rate.").Resolve(c => c.Source.Score);
         Field<NonNullGraphType<StringGraphType>>("severity").Description("low, medium, high or critical by |deviation| (docs/anomalies.md, Live alerts).")
             .Resolve(c => c.Source.Severity.ToString().ToLowerInvariant());
+        Field<NonNullGraphType<StringGraphType>>("kind").Description("metric (one metric's value) or multivariate (the window's metrics together; value is D², expected the number of metrics).")
+            .Resolve(c => c.Source.Kind);
+        Field<ListGraphType<NonNullGraphType<StreamAnomalyDriverType>>>("drivers").Description("For a multivariate anomaly, the metrics that drive it, largest share first; null otherwise.")
+            .Resolve(c => c.Source.Drivers);
+    }
+}
+
+/// <summary>One metric's part in a multivariate stream anomaly.</summary>
+public sealed class StreamAnomalyDriverType : ObjectGraphType<StreamAnomalyDriver>
+{
+    /// <summary>Declares the fields.</summary>
+    public StreamAnomalyDriverType()
+    {
+        Name = "StreamAnomalyDriver";
+        Field<NonNullGraphType<StringGraphType>>("metric").Resolve(c => c.Source.Metric);
+        Field<NonNullGraphType<FloatGraphType>>("value").Description("The metric's value in the window.").Resolve(c => c.Source.Value);
+        Field<NonNullGraphType<FloatGraphType>>("expected").Description("Median of its recent window values.").Resolve(c => c.Source.Expected);
+        Field<NonNullGraphType<FloatGraphType>>("z").Description("Robust z-score against its recent values.").Resolve(c => c.Source.Z);
+        Field<NonNullGraphType<FloatGraphType>>("share").Description("How much of the squared Mahalanobis distance goes away without this metric (0 to 1; at least 0.5 for a driver).").Resolve(c => c.Source.Share);
     }
 }
