@@ -63,7 +63,6 @@ internal sealed class EngineHost(StreamingConfig config, TimeProvider clock, Eng
     /// answered at once), or after <see cref="StreamingConfig.AdmissionMaxWait"/>. Waits on the workers' progress, in
     /// real time: the age of the oldest pending batch is the accept → queryable latency the next batch would add to.
     /// </summary>
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WaitForRoomAsync(int batch, CancellationToken cancellationToken)
     {
         var target = Config.AdmissionQueueDelay;

@@ -41,39 +41,22 @@ internal sealed class WorkItem
     public bool Pooled { get; set; }
 }
 
-/// <summary>
-/// One worker: owns a <see cref="WindowStore"/>, applies its queue in order and closes windows; a second task of the
-/// partition, the closer, builds the closed windows' results from their frozen panes and emits them, so that a close
-/// does not delay the batches queued behind it. The closer's queue is bounded: a closer held up by a slow sink makes
-/// the worker wait (and ingest eventually answer <see cref="AcceptStatus.BufferFull"/>).
-/// </summary>
+/// <summary>One worker: owns a <see cref="WindowStore"/>, applies its queue in order, closes windows, emits them.</summary>
 internal sealed class Partition
 {
-    private const int CloseQueueCapacity = 16;
     private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Channel<CloseJob> _closeQueue = Channel.CreateBounded<CloseJob>(new BoundedChannelOptions(CloseQueueCapacity)
-    {
-        SingleReader = true,
-        SingleWriter = true,
-        FullMode = BoundedChannelFullMode.Wait,
-    });
-
-    private readonly System.Collections.Concurrent.ConcurrentQueue<CloseJob> _closed = new(); // done by the closer, to reclaim
-    private readonly Stack<CloseJob> _freeJobs = new();
-    private readonly ResultBuilder _closer;
     private readonly EngineHost _host;
     private readonly List<WindowResult> _results = [];
+    private readonly List<long> _closedEnds = [];
     private readonly System.Collections.Concurrent.ConcurrentQueue<QueuedEvent[]> _freeArrays = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<WorkItem> _freeItems = new();
     private Task _loop = Task.CompletedTask;
-    private Task _closeLoop = Task.CompletedTask;
 
     public Partition(int index, WindowSpec[] specs, EngineHost host)
     {
         Index = index;
         _host = host;
         Store = new WindowStore(specs, host.Config, host.Counters);
-        _closer = new ResultBuilder(host.Config, host.Counters, Store.PaneTicks);
     }
 
     public int Index { get; }
@@ -82,11 +65,7 @@ internal sealed class Partition
 
     public Lock Lock { get; } = new();
 
-    public void Start()
-    {
-        _loop = Task.Run(RunAsync);
-        _closeLoop = Task.Run(CloseLoopAsync);
-    }
+    public void Start() => _loop = Task.Run(RunAsync);
 
     public void Enqueue(WorkItem item) => _queue.Writer.TryWrite(item);
 
@@ -121,25 +100,16 @@ internal sealed class Partition
     {
         _queue.Writer.TryComplete();
         await _loop;
-        _closeQueue.Writer.TryComplete();
-        await _closeLoop;
     }
 
     private async Task RunAsync()
     {
         await foreach (var item in _queue.Reader.ReadAllAsync())
         {
-            var handedOver = false;
             try
             {
                 await _host.WhenNotPaused();
                 await ProcessAsync(item);
-                if (item.Barrier is { } barrier)
-                {
-                    // the drain completes once the closer has emitted every window closed before it
-                    await _closeQueue.Writer.WriteAsync(new CloseJob { Barrier = barrier });
-                    handedOver = true;
-                }
             }
 #pragma warning disable CA1031 // a worker fault is kept and rethrown to every later caller of the engine
             catch (Exception ex)
@@ -149,11 +119,7 @@ internal sealed class Partition
             }
             finally
             {
-                if (!handedOver)
-                {
-                    item.Barrier?.TrySetResult();
-                }
-
+                item.Barrier?.TrySetResult();
                 if (item.Pooled && _freeItems.Count < 64)
                 {
                     item.Events = null;
@@ -166,20 +132,10 @@ internal sealed class Partition
 
     private async Task ProcessAsync(WorkItem item)
     {
+        var aggregations = _host.Aggregations;
         var started = Stopwatch.GetTimestamp();
-        CloseJob? job = null;
         lock (Lock)
         {
-            while (_closed.TryDequeue(out var done))
-            {
-                Store.Reclaim(done);
-                if (done.Barrier is null && _freeJobs.Count < CloseQueueCapacity * 2)
-                {
-                    _freeJobs.Push(done);
-                }
-            }
-
-            var aggregations = _host.Aggregations;
             if (item.Events is { } events)
             {
                 for (var i = 0; i < item.Count; i++)
@@ -197,10 +153,7 @@ internal sealed class Partition
 
             if (item.Barrier is null)
             {
-                job = _freeJobs.TryPop(out var free) ? free : new CloseJob();
-                Store.CloseUpTo(item.Marker.Watermark, job);
-                job.Marker = item.Marker;
-                job.Aggregations = aggregations;
+                Store.CloseUpTo(item.Marker.Watermark, aggregations, _results, _closedEnds);
             }
         }
 
@@ -215,73 +168,27 @@ internal sealed class Partition
             _host.Latency.Observe(_host.Clock.GetElapsedTime(token.StartTimestamp));
         }
 
-        if (job is not null)
+        if (_closedEnds.Count > 0)
         {
-            if (job.IsEmpty)
+            var emittedAt = _host.Clock.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
+            var allowed = TimeSpan.FromMilliseconds(_host.Config.MaxLatencyMs).Ticks;
+            foreach (var end in _closedEnds)
             {
-                lock (Lock)
+                if (emittedAt - item.Marker.PassedAt(end) > allowed)
                 {
-                    _freeJobs.Push(job);
+                    _host.Counters.Increment(ref _host.Counters.LatencyPromiseBroken);
                 }
             }
-            else
-            {
-                await _closeQueue.Writer.WriteAsync(job);
-            }
-        }
-    }
 
-    /// <summary>The closer: builds and publishes the results of closed windows in closing order, then hands each job
-    /// back to the worker (which reclaims its panes) and completes drain barriers.</summary>
-    private async Task CloseLoopAsync()
-    {
-        await foreach (var job in _closeQueue.Reader.ReadAllAsync())
-        {
-            try
+            _host.Counters.Add(ref _host.Counters.WindowsClosed, _closedEnds.Count);
+            _host.Counters.Add(ref _host.Counters.WindowResultsEmitted, _results.Count);
+            _closedEnds.Clear();
+            if (_results.Count > 0)
             {
-                if (job.WindowCount > 0)
-                {
-                    await EmitAsync(job);
-                }
+                var batch = _results.ToArray();
+                _results.Clear();
+                await _host.Hub.PublishAsync(batch);
             }
-#pragma warning disable CA1031 // a closer fault is kept and rethrown to every later caller of the engine
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                _host.Fault(ex);
-            }
-            finally
-            {
-                _closed.Enqueue(job);
-                job.Barrier?.TrySetResult();
-            }
-        }
-    }
-
-    private async Task EmitAsync(CloseJob job)
-    {
-        for (var i = 0; i < job.WindowCount; i++)
-        {
-            _closer.Build(job.WindowAt(i), job.PanesOf(i), isFinal: true, null, job.Aggregations, _results);
-        }
-
-        var emittedAt = _host.Clock.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
-        var allowed = TimeSpan.FromMilliseconds(_host.Config.MaxLatencyMs).Ticks;
-        for (var i = 0; i < job.WindowCount; i++)
-        {
-            if (emittedAt - job.Marker.PassedAt(job.WindowAt(i).End) > allowed)
-            {
-                _host.Counters.Increment(ref _host.Counters.LatencyPromiseBroken);
-            }
-        }
-
-        _host.Counters.Add(ref _host.Counters.WindowsClosed, job.WindowCount);
-        _host.Counters.Add(ref _host.Counters.WindowResultsEmitted, _results.Count);
-        if (_results.Count > 0)
-        {
-            var batch = _results.ToArray();
-            _results.Clear();
-            await _host.Hub.PublishAsync(batch);
         }
     }
 }

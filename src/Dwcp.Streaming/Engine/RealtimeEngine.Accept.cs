@@ -19,8 +19,6 @@ public sealed partial class RealtimeEngine
         return c != 0 ? c : string.CompareOrdinal(a.Tags, b.Tags);
     }
 
-    // pooled state machine: an accept call that waits (admission pacing, the gate, the log's fsync) allocates no box
-    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<BatchAcceptResult> AcceptCoreAsync(IReadOnlyList<StreamEvent> events, List<EventError>? errors, bool validated, CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref _state) != 1)

@@ -2,9 +2,51 @@ using Dwcp.Streaming.Durability;
 
 namespace Dwcp.Streaming.Windows;
 
-/// <summary>Custom aggregations and checkpoint contents.</summary>
+/// <summary>Window results by pane merge, custom aggregations and checkpoint contents.</summary>
 internal sealed partial class WindowStore
 {
+    private static readonly SeriesKey OverflowKeyTemplate = new(SeriesKey.OverflowValue, SeriesKey.OverflowValue, SeriesKey.OverflowValue,
+        SeriesKey.OverflowValue, SeriesKey.OverflowValue, SeriesKey.OverflowValue, SeriesKey.OverflowValue);
+
+    private readonly Dictionary<HashedKey, SeriesWindow> _merged = [];
+    private readonly List<SeriesWindow> _mergedOrder = [];
+
+    public static WindowResult BuildResult(OpenWindow window, SeriesWindow series, List<CustomEntry>? customEntries, bool isFinal, WindowQuery? query,
+        CustomAggregation[] aggregations)
+    {
+        var metrics = new List<MetricAggregate>(series.MetricCount);
+        for (var i = 0; i < series.MetricCount; i++)
+        {
+            var name = series.Names[i];
+            if (query is null || query.WantsMetric(name))
+            {
+                metrics.Add(series.CellAt(i).ToResult(name));
+            }
+        }
+
+        metrics.Sort(static (a, b) => string.CompareOrdinal(a.Metric, b.Metric));
+        IReadOnlyList<CustomAggregateValue> custom = [];
+        if (customEntries is { Count: > 0 })
+        {
+            // only series with custom aggregation state get a list (the others share the empty one)
+            var values = new List<CustomAggregateValue>(customEntries.Count);
+            var seconds = window.Spec.Size.TotalSeconds;
+            foreach (var entry in customEntries)
+            {
+                if (Array.IndexOf(aggregations, entry.Aggregation) >= 0)
+                {
+                    values.Add(new(entry.Aggregation.Name, entry.Aggregation.Config.Type, entry.State.Value(seconds), entry.Partial));
+                }
+            }
+
+            values.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            custom = values;
+        }
+
+        return new WindowResult(ToTime(window.Start), ToTime(window.End), window.Spec.Size, window.Spec.Slide, series.Key.Key, isFinal,
+            series.EventCount, metrics, custom);
+    }
+
     /// <summary>Writes the open state: panes' series (kind 2) and windows' own series and custom states (kind 1).</summary>
     public void WriteCheckpoint(BinaryWriter writer)
     {
@@ -66,6 +108,117 @@ internal sealed partial class WindowStore
         {
             series.FirstArrival = _arrivals++;
             (window.Extras ??= [])[series.Key] = series;
+        }
+    }
+
+    private static HashedKey OverflowKey(string eventType)
+    {
+        var overflow = OverflowKeyTemplate with { EventType = eventType };
+        return new HashedKey(overflow, SeriesKeyBuilder.HashOf(overflow));
+    }
+
+    /// <summary>Appends the window's results: its panes merged series by series, plus its own late events; series
+    /// beyond <see cref="StreamingConfig.MaxSeriesPerWindow"/> (by first arrival) fold into the overflow series.</summary>
+    private void BuildResults(OpenWindow window, bool isFinal, WindowQuery? query, CustomAggregation[] aggregations, List<WindowResult> results)
+    {
+        if (window.Spec.SizeTicks == _paneTicks && window.Extras is not { Count: > 0 })
+        {
+            // One pane, nothing of its own: the pane's series are the window's (the pane enforced the series limit).
+            if (_panes.TryGetValue(window.Start, out var only))
+            {
+                foreach (var series in only.Series.Values)
+                {
+                    if (query is null || query.Matches(window.Spec.Size, series.Key.Key))
+                    {
+                        results.Add(BuildResult(window, series, window.Custom?.GetValueOrDefault(series.Key), isFinal, query, aggregations));
+                    }
+                }
+            }
+
+            return;
+        }
+
+        for (var p = window.Start; p < window.End; p += _paneTicks)
+        {
+            if (_panes.TryGetValue(p, out var pane))
+            {
+                foreach (var series in pane.Series.Values)
+                {
+                    Accumulate(series);
+                }
+            }
+        }
+
+        if (window.Extras is { } extras)
+        {
+            foreach (var series in extras.Values)
+            {
+                Accumulate(series);
+            }
+        }
+
+        if (_mergedOrder.Count > _config.MaxSeriesPerWindow)
+        {
+            FoldOverflow(isFinal);
+        }
+
+        foreach (var series in _mergedOrder)
+        {
+            if (series.EventCount > 0 && (query is null || query.Matches(window.Spec.Size, series.Key.Key)))
+            {
+                results.Add(BuildResult(window, series, window.Custom?.GetValueOrDefault(series.Key), isFinal, query, aggregations));
+            }
+
+            Return(series);
+        }
+
+        _merged.Clear();
+        _mergedOrder.Clear();
+    }
+
+    private void Accumulate(SeriesWindow series)
+    {
+        if (!_merged.TryGetValue(series.Key, out var sum))
+        {
+            sum = Rent(series.Key);
+            sum.FirstArrival = long.MaxValue;
+            _merged.Add(series.Key, sum);
+            _mergedOrder.Add(sum);
+        }
+
+        sum.MergeFrom(series, _config.SketchRelativeAccuracy, _config.SketchMaxBuckets);
+    }
+
+    private void FoldOverflow(bool isFinal)
+    {
+        _mergedOrder.Sort((a, b) => a.FirstArrival.CompareTo(b.FirstArrival));
+        var admitted = 0;
+        for (var i = 0; i < _mergedOrder.Count; i++)
+        {
+            var series = _mergedOrder[i];
+            if (admitted < _config.MaxSeriesPerWindow || series.Key.Key.Account == SeriesKey.OverflowValue)
+            {
+                admitted++;
+                continue;
+            }
+
+            var key = OverflowKey(series.Key.Key.EventType);
+            if (!_merged.TryGetValue(key, out var overflow))
+            {
+                overflow = Rent(key);
+                overflow.FirstArrival = series.FirstArrival;
+                _merged.Add(key, overflow);
+                _mergedOrder.Add(overflow);
+                admitted++;
+            }
+
+            overflow.MergeFrom(series, _config.SketchRelativeAccuracy, _config.SketchMaxBuckets);
+            if (isFinal)
+            {
+                _counters.Add(ref _counters.SeriesOverflow, series.EventCount);
+            }
+
+            series.EventCount = 0; // emptied: skipped when results are built, then returned to the pool
         }
     }
 

@@ -23,8 +23,6 @@ internal sealed partial class WindowStore
     private readonly Dictionary<(int Spec, long Start), OpenWindow> _windows = [];
     private readonly Stack<SeriesWindow> _free = new();
     private readonly Stack<Pane> _freePanes = new();
-    private readonly ResultBuilder _snapshotBuilder;
-    private readonly List<Pane> _snapshotPanes = [];
     private Pane? _recentPane;
     private long _arrivals;
 
@@ -35,7 +33,6 @@ internal sealed partial class WindowStore
         _counters = counters;
         _mapper = new DDSketch(config.SketchRelativeAccuracy, config.SketchMaxBuckets);
         _paneTicks = WindowSpec.PaneTicksOf(specs);
-        _snapshotBuilder = new ResultBuilder(config, counters, _paneTicks);
     }
 
     public int OpenWindowCount => _windows.Count;
@@ -87,10 +84,8 @@ internal sealed partial class WindowStore
         }
     }
 
-    /// <summary>Closes every window whose end ≤ watermark: removes it from the store and adds it, with the panes of its
-    /// span, to <paramref name="job"/> (in order of end) for the closer to build its results; panes no open window
-    /// contains any more are removed too and listed in the job, to be reclaimed once the closer is done with them.</summary>
-    public void CloseUpTo(long watermarkTicks, CloseJob job)
+    /// <summary>Closes every window whose end ≤ watermark, appending final results; returns the closed windows' ends.</summary>
+    public void CloseUpTo(long watermarkTicks, CustomAggregation[] aggregations, List<WindowResult> results, List<long> closedEnds)
     {
         List<OpenWindow>? closing = null;
         foreach (var window in _windows.Values)
@@ -106,43 +101,21 @@ internal sealed partial class WindowStore
             closing.Sort((a, b) => a.End.CompareTo(b.End));
             foreach (var window in closing)
             {
-                job.AddWindow(window, _panes, _paneTicks);
+                BuildResults(window, isFinal: true, null, aggregations, results);
                 _windows.Remove((window.Spec.Index, window.Start));
-            }
-        }
-
-        RetirePanes(watermarkTicks, job);
-    }
-
-    /// <summary>Takes back what a closed job held (its windows' own series, its retired panes) once the closer is done.</summary>
-    public void Reclaim(CloseJob job)
-    {
-        for (var i = 0; i < job.WindowCount; i++)
-        {
-            if (job.WindowAt(i).Extras is { } extras)
-            {
-                foreach (var series in extras.Values)
+                if (window.Extras is { } extras)
                 {
-                    Return(series);
+                    foreach (var series in extras.Values)
+                    {
+                        Return(series);
+                    }
                 }
+
+                closedEnds.Add(window.End);
             }
         }
 
-        foreach (var pane in job.Retired)
-        {
-            foreach (var series in pane.Series.Values)
-            {
-                Return(series);
-            }
-
-            pane.Series.Clear();
-            if (_freePanes.Count < 64)
-            {
-                _freePanes.Push(pane);
-            }
-        }
-
-        job.Clear();
+        RetirePanes(watermarkTicks);
     }
 
     public void Snapshot(WindowQuery? query, CustomAggregation[] aggregations, List<WindowResult> results)
@@ -154,20 +127,8 @@ internal sealed partial class WindowStore
                 continue;
             }
 
-            _snapshotPanes.Clear();
-            for (var p = window.Start; p < window.End; p += _paneTicks)
-            {
-                if (_panes.TryGetValue(p, out var pane))
-                {
-                    _snapshotPanes.Add(pane);
-                }
-            }
-
-            _snapshotBuilder.Build(window, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_snapshotPanes), isFinal: false, query,
-                aggregations, results);
+            BuildResults(window, isFinal: false, query, aggregations, results);
         }
-
-        _snapshotPanes.Clear();
     }
 
     internal static DateTimeOffset ToTime(long epochTicks) => new(DateTimeOffset.UnixEpoch.UtcTicks + epochTicks, TimeSpan.Zero);
@@ -228,22 +189,39 @@ internal sealed partial class WindowStore
         return pane;
     }
 
-    private void RetirePanes(long watermarkTicks, CloseJob job)
+    private void RetirePanes(long watermarkTicks)
     {
+        List<Pane>? retired = null;
         foreach (var pane in _panes.Values)
         {
             if (pane.LastEnd <= watermarkTicks)
             {
-                job.Retired.Add(pane);
+                (retired ??= []).Add(pane);
             }
         }
 
-        foreach (var pane in job.Retired)
+        if (retired is null)
+        {
+            return;
+        }
+
+        foreach (var pane in retired)
         {
             _panes.Remove(pane.Start);
+            foreach (var series in pane.Series.Values)
+            {
+                Return(series);
+            }
+
+            pane.Series.Clear();
             if (ReferenceEquals(_recentPane, pane))
             {
                 _recentPane = null;
+            }
+
+            if (_freePanes.Count < 64)
+            {
+                _freePanes.Push(pane);
             }
         }
     }
@@ -270,7 +248,7 @@ internal sealed partial class WindowStore
         if (pane.Series.Count >= _config.MaxSeriesPerWindow)
         {
             _counters.Increment(ref _counters.SeriesOverflow);
-            useKey = ResultBuilder.OverflowKey(key.Key.EventType);
+            useKey = OverflowKey(key.Key.EventType);
             if (pane.Series.TryGetValue(useKey, out series))
             {
                 return series;
