@@ -30,17 +30,8 @@ public sealed record CustomRollup(
     /// <summary>The rows of a batch with one row per <see cref="Key"/>: a later row replaces an earlier one, as in the store.</summary>
     /// <param name="rollups">Rows.</param>
     /// <returns>The surviving rows.</returns>
-    public static IReadOnlyCollection<CustomRollup> LastPerKey(IReadOnlyList<CustomRollup> rollups)
-    {
-        ArgumentNullException.ThrowIfNull(rollups);
-        var unique = new Dictionary<object, CustomRollup>();
-        foreach (var r in rollups)
-        {
-            unique[r.Key] = r;
-        }
-
-        return unique.Values;
-    }
+    public static IReadOnlyCollection<CustomRollup> LastPerKey(IReadOnlyList<CustomRollup> rollups) =>
+        RollupBatch.LastPerKey(rollups, r => r.Key);
 
     /// <summary>The identity of the row: rewriting a row with the same key replaces it.</summary>
     public (DateTimeOffset Start, TimeSpan Size, TimeSpan Slide, string EventType, string ResourceId, string Provider, string Region, string Service, string Account, string Tags, string Name) Key =>

@@ -72,17 +72,8 @@ public sealed record WindowRollup(
     DateTimeOffset LastTimestamp, double P50, double P95, double P99)
 {
     /// <summary>The rows of a batch with one row per <see cref="Key"/>: a later row replaces an earlier one, as in the store.</summary>
-    public static IReadOnlyCollection<WindowRollup> LastPerKey(IReadOnlyList<WindowRollup> rollups)
-    {
-        ArgumentNullException.ThrowIfNull(rollups);
-        var unique = new Dictionary<object, WindowRollup>();
-        foreach (var r in rollups)
-        {
-            unique[r.Key] = r;
-        }
-
-        return unique.Values;
-    }
+    public static IReadOnlyCollection<WindowRollup> LastPerKey(IReadOnlyList<WindowRollup> rollups) =>
+        RollupBatch.LastPerKey(rollups, r => r.Key);
 
     /// <summary>The identity of the row: rewriting a row with the same key replaces it.</summary>
     public (DateTimeOffset Start, TimeSpan Size, TimeSpan Slide, string EventType, string ResourceId, string Provider, string Region, string Service, string Account, string Tags, string Metric) Key =>

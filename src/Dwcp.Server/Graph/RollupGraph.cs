@@ -151,17 +151,7 @@ public sealed class StreamRollupType : ObjectGraphType<WindowRollup>
     {
         Name = "StreamRollup";
         Description = "The final aggregates of one metric in one closed window of one series, as stored. Dimensions the engine does not group on are empty.";
-        Field<NonNullGraphType<StringGraphType>>("windowStart").Description("Window start, inclusive (ISO 8601, UTC).").Resolve(c => StreamFormat.Time(c.Source.WindowStart));
-        Field<NonNullGraphType<StringGraphType>>("windowEnd").Description("Window end, exclusive (ISO 8601, UTC).").Resolve(c => StreamFormat.Time(c.Source.WindowEnd));
-        Field<NonNullGraphType<FloatGraphType>>("windowSizeSeconds").Description("Window length in seconds.").Resolve(c => c.Source.WindowSize.TotalSeconds);
-        Field<NonNullGraphType<FloatGraphType>>("slideSeconds").Description("Distance between window starts in seconds (= windowSizeSeconds for tumbling windows).").Resolve(c => c.Source.Slide.TotalSeconds);
-        Field<NonNullGraphType<StringGraphType>>("eventType").Resolve(c => c.Source.EventType);
-        Field<NonNullGraphType<StringGraphType>>("resourceId").Resolve(c => c.Source.ResourceId);
-        Field<NonNullGraphType<StringGraphType>>("provider").Resolve(c => c.Source.Provider);
-        Field<NonNullGraphType<StringGraphType>>("region").Resolve(c => c.Source.Region);
-        Field<NonNullGraphType<StringGraphType>>("service").Resolve(c => c.Source.Service);
-        Field<NonNullGraphType<StringGraphType>>("account").Resolve(c => c.Source.Account);
-        Field<NonNullGraphType<StringGraphType>>("tags").Description("Grouped tags as key=value pairs joined by ';'.").Resolve(c => c.Source.Tags);
+        this.AddWindowFields(r => new RollupWindow(r.WindowStart, r.WindowEnd, r.WindowSize, r.Slide, r.EventType, r.ResourceId, r.Provider, r.Region, r.Service, r.Account, r.Tags));
         Field<NonNullGraphType<StringGraphType>>("metric").Resolve(c => c.Source.Metric);
         Field<NonNullGraphType<LongGraphType>>("eventCount").Description("Events of the window × series (with or without this metric).").Resolve(c => c.Source.EventCount);
         Field<NonNullGraphType<LongGraphType>>("count").Description("Events carrying the metric.").Resolve(c => c.Source.Count);

@@ -11,17 +11,7 @@ public sealed class StreamAggregationRollupType : ObjectGraphType<CustomRollup>
     {
         Name = "StreamAggregationRollup";
         Description = "The final value of one custom aggregation in one closed window of one series, as stored. Dimensions the engine does not group on are empty.";
-        Field<NonNullGraphType<StringGraphType>>("windowStart").Description("Window start, inclusive (ISO 8601, UTC).").Resolve(c => StreamFormat.Time(c.Source.WindowStart));
-        Field<NonNullGraphType<StringGraphType>>("windowEnd").Description("Window end, exclusive (ISO 8601, UTC).").Resolve(c => StreamFormat.Time(c.Source.WindowEnd));
-        Field<NonNullGraphType<FloatGraphType>>("windowSizeSeconds").Description("Window length in seconds.").Resolve(c => c.Source.WindowSize.TotalSeconds);
-        Field<NonNullGraphType<FloatGraphType>>("slideSeconds").Description("Distance between window starts in seconds (= windowSizeSeconds for tumbling windows).").Resolve(c => c.Source.Slide.TotalSeconds);
-        Field<NonNullGraphType<StringGraphType>>("eventType").Resolve(c => c.Source.EventType);
-        Field<NonNullGraphType<StringGraphType>>("resourceId").Resolve(c => c.Source.ResourceId);
-        Field<NonNullGraphType<StringGraphType>>("provider").Resolve(c => c.Source.Provider);
-        Field<NonNullGraphType<StringGraphType>>("region").Resolve(c => c.Source.Region);
-        Field<NonNullGraphType<StringGraphType>>("service").Resolve(c => c.Source.Service);
-        Field<NonNullGraphType<StringGraphType>>("account").Resolve(c => c.Source.Account);
-        Field<NonNullGraphType<StringGraphType>>("tags").Description("Grouped tags as key=value pairs joined by ';'.").Resolve(c => c.Source.Tags);
+        this.AddWindowFields(r => new RollupWindow(r.WindowStart, r.WindowEnd, r.WindowSize, r.Slide, r.EventType, r.ResourceId, r.Provider, r.Region, r.Service, r.Account, r.Tags));
         Field<NonNullGraphType<StringGraphType>>("name").Description("The custom aggregation's name.").Resolve(c => c.Source.Name);
         Field<NonNullGraphType<StringGraphType>>("type").Description("weighted_average, rate, distinct_count, ratio, percentile or threshold_count.").Resolve(c => c.Source.Type);
         Field<FloatGraphType>("value").Description("The value; null when undefined (a zero denominator or no weight).").Resolve(c => double.IsFinite(c.Source.Value) ? c.Source.Value : null);
