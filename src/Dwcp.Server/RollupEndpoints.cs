@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dwcp.Core.Costs;
 using Dwcp.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -23,7 +24,7 @@ internal static class RollupEndpoints
     private static async Task<IResult> QueryAsync(HttpContext http, IServiceProvider services, CancellationToken ct)
     {
         var store = services.GetRequiredService<IRollupStore>(); // registered for either backend
-        var (query, error) = Parse(http.Request.Query);
+        var (query, error) = Parse(http.Request.Query, services.GetRequiredService<ICallerScope>().Current);
         if (query is null)
         {
             return error!;
@@ -63,7 +64,7 @@ internal static class RollupEndpoints
     private static async Task<IResult> QueryCustomAsync(HttpContext http, IServiceProvider services, CancellationToken ct)
     {
         var store = services.GetRequiredService<IRollupStore>();
-        var (s, error) = Parse(http.Request.Query);
+        var (s, error) = Parse(http.Request.Query, services.GetRequiredService<ICallerScope>().Current);
         if (s is null)
         {
             return error!;
@@ -73,7 +74,7 @@ internal static class RollupEndpoints
             new CustomRollupQuery
             {
                 From = s.From, To = s.To, WindowSize = s.WindowSize, EventType = s.EventType, ResourceId = s.ResourceId, Provider = s.Provider,
-                Region = s.Region, Service = s.Service, Account = s.Account, Tags = s.Tags, Limit = s.Limit, Name = Text(http.Request.Query, "name"),
+                Region = s.Region, Service = s.Service, Account = s.Account, Accounts = s.Accounts, Tags = s.Tags, Limit = s.Limit, Name = Text(http.Request.Query, "name"),
             },
             ct);
         return Results.Json(new
@@ -100,8 +101,9 @@ internal static class RollupEndpoints
         });
     }
 
-    /// <summary>The shared query-string filters, or a 400 saying what to fix.</summary>
-    private static (RollupQuery? Query, IResult? Error) Parse(IQueryCollection q)
+    /// <summary>The shared query-string filters plus the caller's scope (allowed accounts and restricted tag values, as
+    /// GraphQL applies them), or a 400 saying what to fix.</summary>
+    private static (RollupQuery? Query, IResult? Error) Parse(IQueryCollection q, CostScope scope)
     {
         RollupQuery query;
         try
@@ -117,7 +119,8 @@ internal static class RollupEndpoints
                 Region = Text(q, "region"),
                 Service = Text(q, "service"),
                 Account = Text(q, "account"),
-                Tags = [.. q["tag"].Select(t => RollupTagFilter.Parse(t ?? ""))],
+                Accounts = scope.BillingAccounts,
+                Tags = [.. q["tag"].Select(t => RollupTagFilter.Parse(t ?? "")), .. Graph.RollupGraph.ScopeTags(scope)],
                 Limit = q["limit"] is [{ } limit] ? int.Parse(limit, CultureInfo.InvariantCulture) : 10_000,
             };
         }
