@@ -394,6 +394,12 @@ public sealed record AnomaliesConfig
 
     /// <summary><c>max_stream_series</c>: most stream series (metric × series × window size) with a live detector; the least recently updated is evicted. Default 10000.</summary>
     public int MaxStreamSeries { get; init; } = 10_000;
+
+    /// <summary><c>stream_multivariate</c>: also score each closed window's metrics together (one multivariate detector per series and window size) and publish broken relationships. Default true.</summary>
+    public bool StreamMultivariate { get; init; } = true;
+
+    /// <summary><c>max_multivariate_metrics</c>: most metrics of a window scored together (the first ones by name). Default 16; 2 to 32.</summary>
+    public int MaxMultivariateMetrics { get; init; } = 16;
 }
 
 /// <summary>How the DuckDB store compresses strings (<c>analytics.duckdb.string_compression</c>).</summary>

@@ -264,6 +264,15 @@ internal static class Settings
             c => c.Anomalies.MaxStreamSeries,
             (c, v) => c with { Anomalies = c.Anomalies with { MaxStreamSeries = (int)v! } },
             AtLeast(1)),
+        Setting.Single(
+            "anomalies.stream_multivariate", ValueKinds.Boolean, "true",
+            c => c.Anomalies.StreamMultivariate,
+            (c, v) => c with { Anomalies = c.Anomalies with { StreamMultivariate = (bool)v! } }),
+        Setting.Single(
+            "anomalies.max_multivariate_metrics", ValueKinds.Integer, "16",
+            c => c.Anomalies.MaxMultivariateMetrics,
+            (c, v) => c with { Anomalies = c.Anomalies with { MaxMultivariateMetrics = (int)v! } },
+            v => (int)v is >= 2 and <= 32 ? null : $"must be a whole number from 2 to 32 (metrics of one window scored together), e.g. 16, but is {((int)v).ToString(CultureInfo.InvariantCulture)}"),
 
         Setting.Single(
             "duckdb.memory_limit", ValueKinds.Size, "1GB",

@@ -68,6 +68,8 @@ public sealed record DwcpServerOptions
                 FpRate = c.Anomalies.FpRate,
                 Materiality = new AnomalyMateriality(c.Anomalies.MinImpact, c.Anomalies.MinShare),
                 MaxStreamSeries = c.Anomalies.MaxStreamSeries,
+                StreamMultivariate = c.Anomalies.StreamMultivariate,
+                MaxMultivariateMetrics = c.Anomalies.MaxMultivariateMetrics,
             },
             DuckDb = new Dwcp.Storage.DuckDb.DuckDbStoreOptions
             {

@@ -63,7 +63,7 @@ public sealed class DefaultsAndFileTests : IDisposable
         var loaded = _dir.Load();
 
         Assert.Equal(DwcpConfigLoader.KeyPaths, loaded.Sources.Keys);
-        Assert.Equal(50, loaded.Sources.Count);
+        Assert.Equal(52, loaded.Sources.Count);
         Assert.All(loaded.Sources.Values, source => Assert.Equal("default", source));
         Assert.Contains("api.query_timeout", loaded.Sources.Keys);
         Assert.Contains("store", loaded.Sources.Keys);
@@ -157,6 +157,8 @@ public sealed class DefaultsAndFileTests : IDisposable
                 min_impact: 2.5
                 min_share: 0
                 max_stream_series: 500
+                stream_multivariate: false
+                max_multivariate_metrics: 6
               duckdb:
                 memory_limit: 2GiB
                 load_memory_limit: 200MB
@@ -204,6 +206,7 @@ public sealed class DefaultsAndFileTests : IDisposable
         Assert.Equal((new Uri("https://hooks.example.com/dwcp"), 5), (c.Anomalies.WebhookUrl, c.Anomalies.WebhookRetries));
         Assert.Equal((TimeSpan.FromMinutes(30), 0.01, 500), (c.Anomalies.CheckInterval, c.Anomalies.FpRate, c.Anomalies.MaxStreamSeries));
         Assert.Equal((2.5m, 0.0), (c.Anomalies.MinImpact, c.Anomalies.MinShare));
+        Assert.Equal((false, 6), (c.Anomalies.StreamMultivariate, c.Anomalies.MaxMultivariateMetrics));
         Assert.Equal((2L << 30, 200_000_000L, DuckDbStringCompression.Compact), (c.DuckDb.MemoryLimit, c.DuckDb.LoadMemoryLimit, c.DuckDb.StringCompression));
         Assert.DoesNotContain("default", loaded.Sources.Values);
         Assert.Equal("dwcp.yaml:2", loaded.Sources["store"]);

@@ -77,6 +77,8 @@ public sealed class EnvironmentAndOverrideTests : IDisposable
             ["DWCP_ANOMALIES_MIN_IMPACT"] = "0",
             ["DWCP_ANOMALIES_MIN_SHARE"] = "1",
             ["DWCP_ANOMALIES_MAX_STREAM_SERIES"] = "9",
+            ["DWCP_ANOMALIES_STREAM_MULTIVARIATE"] = "false",
+            ["DWCP_ANOMALIES_MAX_MULTIVARIATE_METRICS"] = "3",
             ["DWCP_DUCKDB_MEMORY_LIMIT"] = "512MB",
             ["DWCP_DUCKDB_LOAD_MEMORY_LIMIT"] = "100MB",
             ["DWCP_DUCKDB_STRING_COMPRESSION"] = "compact",
@@ -85,6 +87,7 @@ public sealed class EnvironmentAndOverrideTests : IDisposable
         var loaded = _dir.Load(env: env);
         var c = loaded.Config;
         Assert.False(c.Tags.CaseInsensitive);
+        Assert.Equal((false, 3), (c.Anomalies.StreamMultivariate, c.Anomalies.MaxMultivariateMetrics));
         Assert.Equal(["dept=Department", "env=Environment"], c.Tags.Aliases);
         Assert.Equal(["Department", "Owner"], c.Tags.Required);
         Assert.Equal("Department", c.Tags.ToPolicy().Canonical("DEPT"));
