@@ -140,6 +140,15 @@ foreach (var r in results)
     }
 }
 
+var artime = Path.Combine(root, "data", "nab", "published", "ARTime_subset_scores.csv");
+if (!batch && File.Exists(artime))
+{
+    md.AppendLine();
+    md.AppendLine("## Same files, same scorer: ARTime's published per-file scores");
+    md.AppendLine();
+    md.Append(PublishedComparison.Report("ARTime", artime, results, scoredDefault));
+}
+
 md.AppendLine();
 md.AppendLine("## Leave one file out (threshold chosen on the other 17 files)");
 md.AppendLine();
