@@ -157,12 +157,36 @@ public sealed class LivePageTests(LiveFixture fixture) : IClassFixture<LiveFixtu
         Assert.Equal(second.Average(), double.Parse((await row.GetAttributeAsync("data-value"))!, CultureInfo.InvariantCulture), 9);
         Assert.Equal(second.Average() > first.Average() * 1.01 ? "INCREASING" : "?", await row.GetAttributeAsync("data-trend"));
         await Assertions.Expect(page.GetByTestId("live-chart-cpu_usage")).ToHaveAttributeAsync("data-points", "2");
+
+        // p50 and p95 of each window (DDSketch: the value of rank floor(q·(n−1)) within 1% relative error), in the table
+        // and as the chart's shaded band, against the order statistics of the posted values computed here.
+        static double Rank(double[] values, double q) => values.Order().ElementAt((int)Math.Floor(q * (values.Length - 1)));
+        static void Near(double expected, string? actual) =>
+            Assert.InRange(double.Parse(actual!, CultureInfo.InvariantCulture), expected * 0.99, expected * 1.01);
+        Near(Rank(second, 0.95), await row.GetAttributeAsync("data-p95"));
+        Near(Rank(second, 0.50), await row.GetAttributeAsync("data-p50"));
+        var bands = (await page.GetByTestId("live-chart-cpu_usage").GetAttributeAsync("data-bands"))!.Split(';');
+        Assert.Equal(2, bands.Length);
+        foreach (var (band, values) in bands.Zip(new[] { first, second }))
+        {
+            var ends = band.Split("..");
+            Near(Rank(values, 0.50), ends[0]);
+            Near(Rank(values, 0.95), ends[1]);
+        }
+
         Assert.True(await page.Locator("[data-testid='live-chart-cpu_usage'] canvas").CountAsync() > 0);
         await Assertions.Expect(page.GetByTestId("live-status")).ToHaveAttributeAsync("data-status", "open");
 
         // Ingest figures come from streamStats (polled every 2 s): every posted event was accepted.
         await Assertions.Expect(page.GetByTestId("live-accepted")).ToHaveAttributeAsync("data-value", (batch1.Count + batch2.Count).ToString(CultureInfo.InvariantCulture), new() { Timeout = 20_000 });
         await Assertions.Expect(page.GetByTestId("live-ingest-rate")).ToHaveAttributeAsync("data-value", new System.Text.RegularExpressions.Regex(@"^\d"), new() { Timeout = 20_000 });
+        // The accept → queryable latency (p95 of the server's histogram) is shown once batches were measured: a finite
+        // number of milliseconds, at most the histogram's largest finite bound.
+        await Assertions.Expect(page.GetByTestId("live-latency")).ToHaveAttributeAsync("data-value", new System.Text.RegularExpressions.Regex(@"^\d"), new() { Timeout = 20_000 });
+        var latencyMs = double.Parse((await page.GetByTestId("live-latency").GetAttributeAsync("data-value"))!, CultureInfo.InvariantCulture);
+        Assert.InRange(latencyMs, 0, 60_000);
+        var stats = (await fixture.GraphQLAsync("{ streamStats { latencyCount latencyP95Ms } }")).GetProperty("streamStats");
+        Assert.True(stats.GetProperty("latencyCount").GetInt64() >= 2, stats.ToString());
         Assert.Empty(problems);
 
         var artifacts = RepoPaths.Of("artifacts");

@@ -121,7 +121,7 @@ export function mount(root: HTMLElement, ctx: PageContext): PageInstance {
         const m = latest.find((l) => seriesLabel(l) === label);
         const o = openBySeries.get(label);
         const trendClass = m?.trend === 'INCREASING' ? 'trend--up' : m?.trend === 'DECREASING' ? 'trend--down' : 'trend--flat';
-        rows.push(h('tr', { 'data-testid': 'live-row', 'data-metric': metric, 'data-series': label, 'data-value': m ? String(m.value) : '', 'data-window-end': m?.windowEnd ?? '', 'data-trend': m?.trend ?? '' },
+        rows.push(h('tr', { 'data-testid': 'live-row', 'data-metric': metric, 'data-series': label, 'data-value': m ? String(m.value) : '', 'data-window-end': m?.windowEnd ?? '', 'data-trend': m?.trend ?? '', 'data-p50': m ? String(m.p50) : '', 'data-p95': m ? String(m.p95) : '' },
           h('th', { scope: 'row' }, metric), h('td', {}, label),
           h('td', {}, m ? m.windowEnd.slice(11, 19) : '–'),
           h('td', { class: 'num' }, m ? formatNumber(m.value, 2) : '–'),
@@ -158,6 +158,8 @@ export function mount(root: HTMLElement, ctx: PageContext): PageInstance {
       const points = series.reduce((n, [, p]) => n + p.length, 0);
       chart.element.setAttribute('aria-label', `${metric}: ${points} closed windows in ${series.length} series; line = window average, band = p50 to p95.`);
       chart.element.dataset.points = String(points);
+      // The plotted p50–p95 bands, per series in legend order: "p50..p95" per closed window (for tests and screen readers' data export).
+      chart.element.dataset.bands = series.map(([, pts]) => pts.map((p) => `${p.p50}..${p.p95}`).join(';')).join('|');
     }
   }
 
