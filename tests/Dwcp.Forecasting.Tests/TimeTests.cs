@@ -64,10 +64,25 @@ public class TimeTests
     [InlineData("2024-03-01T13:30:00Z")]
     [InlineData("2024-03-01T13:30:00+05:30")]
     [InlineData("2024-03-01T13:30:00.25-04:00")]
+    [InlineData("2024-01-03T11:00:00.000Z")]
+    [InlineData("2024-01-03T11:00:00.500")]
+    [InlineData("2024-01-03T11:00:00+0200")]
+    [InlineData("2024-01-03 11:00:00.1234567-0330")]
     public void Timestamps_round_trip_in_their_input_format(string text)
     {
         Assert.True(TimestampFormat.TryParse(text, out var t, out var fmt));
         Assert.Equal(text, fmt.Format(t));
+    }
+
+    [Theory]
+    [InlineData("2024-01-03T11:00:00.000Z", 1, "2024-01-03T12:00:00.000Z")]
+    [InlineData("2024-01-03T11:00:00.500", 1, "2024-01-03T12:00:00.500")]
+    [InlineData("2024-01-03T11:00:00+0200", 2, "2024-01-03T13:00:00+0200")]
+    [InlineData("2024-01-03T23:30:00.50+05:30", 1, "2024-01-04T00:30:00.50+05:30")]
+    public void Later_timestamps_keep_the_fraction_digits_and_offset_style(string text, int hours, string expected)
+    {
+        Assert.True(TimestampFormat.TryParse(text, out var t, out var fmt));
+        Assert.Equal(expected, fmt.Format(t.AddHours(hours)));
     }
 
     [Theory]

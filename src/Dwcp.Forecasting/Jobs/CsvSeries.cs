@@ -179,7 +179,7 @@ internal static class CsvSeries
         var lastOffset = merged[^1].Time.Offset;
         for (long k = 0; k < count; k++)
         {
-            times[k] = freq.Advance(anchor, k).ToOffset(lastOffset);
+            times[k] = freq.AdvanceAt(anchor, k, lastOffset);
         }
 
         return new PreparedSeries(id, times, values, freq, merged[^1].Format, filled);

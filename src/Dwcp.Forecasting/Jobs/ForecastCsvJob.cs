@@ -180,7 +180,7 @@ public static class ForecastCsvJob
             long n = s.Values.Length;
             for (int h = 0; h < options.Horizon; h++)
             {
-                var t = s.Frequency.Advance(anchor, n + h).ToOffset(s.Times[^1].Offset);
+                var t = s.Frequency.AdvanceAt(anchor, n + h, s.Times[^1].Offset);
                 var line = new StringBuilder();
                 line.Append(CsvSeries.Quote(s.Id)).Append(',').Append(s.Format.Format(t)).Append(',').Append(Num(fc.Mean[h]));
                 foreach (var iv in fc.Intervals)

@@ -125,13 +125,34 @@ public sealed record SeriesFrequency
         return shifted;
     }
 
-    /// <summary>The grid index of <paramref name="t"/> counted from <paramref name="anchor"/>, or null when off the grid.</summary>
+    /// <summary>True for fixed steps of whole days (daily, weekly): their grid follows the local clock, so local
+    /// midnights across a daylight-saving change (<c>00:00+01:00</c> then <c>00:00+02:00</c>) stay on it.</summary>
+    public bool WholeDays => Months == 0 && Step.Ticks % TimeSpan.TicksPerDay == 0;
+
+    /// <summary>
+    /// The point <paramref name="steps"/> steps after <paramref name="anchor"/>, written at <paramref name="offset"/>.
+    /// Whole-day steps keep the anchor's wall-clock time (a daily series at local midnight continues at local midnight
+    /// in the new offset); other steps are exact elapsed time, shown in the new offset.
+    /// </summary>
+    public DateTimeOffset AdvanceAt(DateTimeOffset anchor, long steps, TimeSpan offset) =>
+        WholeDays
+            ? new DateTimeOffset(anchor.DateTime.AddTicks(Step.Ticks * steps), offset)
+            : Advance(anchor, steps).ToOffset(offset);
+
+    /// <summary>The grid index of <paramref name="t"/> counted from <paramref name="anchor"/>, or null when off the grid.
+    /// Whole-day steps also accept a point on the grid of the local clock (see <see cref="WholeDays"/>).</summary>
     public long? IndexOf(DateTimeOffset anchor, DateTimeOffset t)
     {
         if (Months == 0)
         {
             long d = t.UtcTicks - anchor.UtcTicks;
-            return d % Step.Ticks == 0 ? d / Step.Ticks : null;
+            if (d % Step.Ticks == 0)
+            {
+                return d / Step.Ticks;
+            }
+
+            long clock = t.Ticks - anchor.Ticks; // wall-clock difference: equal to d unless the offsets differ
+            return WholeDays && clock % Step.Ticks == 0 ? clock / Step.Ticks : null;
         }
 
         int monthsApart = (t.Year - anchor.Year) * 12 + t.Month - anchor.Month;

@@ -9,6 +9,13 @@ namespace Dwcp.Forecasting.Time;
 /// </summary>
 public sealed partial record TimestampFormat(bool DateOnly, char Separator, bool Seconds, bool Fraction, bool HasOffset, bool Zulu)
 {
+    /// <summary>Digits of the input's second fraction (1–7), written back with trailing zeros kept: <c>11:00:00.000Z</c>
+    /// continues as <c>12:00:00.000Z</c>. 0 with <see cref="Fraction"/> writes the shortest form.</summary>
+    public int FractionDigits { get; init; }
+
+    /// <summary>Whether the input's offset had a colon (<c>+02:00</c>) or not (<c>+0200</c>).</summary>
+    public bool OffsetColon { get; init; } = true;
+
     [GeneratedRegex(@"^(\d{4})-(\d{2})-(\d{2})(?:([T ])(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,7})?)?(Z|[+-]\d{2}:?\d{2})?)?$")]
     private static partial Regex Pattern();
 
@@ -32,7 +39,11 @@ public sealed partial record TimestampFormat(bool DateOnly, char Separator, bool
             m.Groups[7].Success,
             m.Groups[8].Success,
             offset,
-            offset && m.Groups[9].Value == "Z");
+            offset && m.Groups[9].Value == "Z")
+        {
+            FractionDigits = m.Groups[8].Success ? m.Groups[8].Value.Length - 1 : 0,
+            OffsetColon = !offset || m.Groups[9].Value == "Z" || m.Groups[9].Value.Contains(':', StringComparison.Ordinal),
+        };
         string normal = dateOnly ? text.Trim() + "T00:00:00Z" : text.Trim().Replace(' ', 'T');
         if (!dateOnly && !offset)
         {
@@ -51,13 +62,20 @@ public sealed partial record TimestampFormat(bool DateOnly, char Separator, bool
             return t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         }
 
-        string time = Fraction ? "HH:mm:ss.FFFFFFF" : Seconds ? "HH:mm:ss" : "HH:mm";
+        string time = Fraction ? "HH:mm:ss." + new string(FractionDigits is >= 1 and <= 7 ? 'f' : 'F', FractionDigits is >= 1 and <= 7 ? FractionDigits : 7)
+            : Seconds ? "HH:mm:ss" : "HH:mm";
         string s = t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + Separator + t.ToString(time, CultureInfo.InvariantCulture);
         if (!HasOffset)
         {
             return s;
         }
 
-        return Zulu && t.Offset == TimeSpan.Zero ? s + "Z" : s + t.ToString("zzz", CultureInfo.InvariantCulture);
+        if (Zulu && t.Offset == TimeSpan.Zero)
+        {
+            return s + "Z";
+        }
+
+        var zone = t.ToString("zzz", CultureInfo.InvariantCulture);
+        return s + (OffsetColon ? zone : zone.Replace(":", string.Empty, StringComparison.Ordinal));
     }
 }
