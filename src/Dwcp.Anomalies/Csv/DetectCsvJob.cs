@@ -121,6 +121,22 @@ public static class DetectCsvJob
                 scores[i] = detector.Score(rows[i].Timestamp, rows[i].Value);
             }
 
+            // Leading rows with p = 1 are the warm-up: the detector had too little history to score them.
+            var warmup = 0;
+            while (warmup < scores.Length && scores[warmup].PValue >= 1)
+            {
+                warmup++;
+            }
+
+            if (warmup == scores.Length)
+            {
+                warnings.Add($"{path}: none of its {rows.Count} rows could be scored: online mode needs history before it scores (about 100 rows; see docs/anomalies.md), so every row scores 0. Add history, or use batch mode for a short file.");
+            }
+            else if (warmup > rows.Count / 4)
+            {
+                warnings.Add($"{path}: the first {warmup} of {rows.Count} rows are online mode's warm-up (too little history to score) and score 0.");
+            }
+
             return (rows, scores, detector.Period ?? 0);
         }
 
@@ -131,6 +147,14 @@ public static class DetectCsvJob
         {
             order = order.OrderBy(i => rows[i].Timestamp).ThenBy(i => i).ToArray();
             warnings.Add($"{path}:{rows[firstBackwards].Line}: timestamp '{rows[firstBackwards].TimestampText}' is earlier than the previous row's; rows were sorted by time for scoring (output keeps the input order).");
+        }
+
+        if (rows.Count < 40)
+        {
+            var floor = 1.0 / rows.Count;
+            warnings.Add($"{path}: only {rows.Count} rows: below 40 rows the scores are empirical ranks (p ≥ 1/{rows.Count} = {floor.ToString("0.###", CultureInfo.InvariantCulture)})"
+                + (options.FpRate < floor ? $", so nothing can be flagged at --fp-rate {options.FpRate.ToString(CultureInfo.InvariantCulture)}" : string.Empty)
+                + ". Add history for calibrated scores.");
         }
 
         var values = order.Select(i => rows[i].Value).ToArray();

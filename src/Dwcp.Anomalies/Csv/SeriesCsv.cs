@@ -19,10 +19,17 @@ public static class SeriesCsv
     private static readonly string[] Formats =
     [
         "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-ddTHH:mm:ss", "yyyy-MM-ddTHH:mm:ss.FFFFFFF",
-        "yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK", "yyyy-MM-dd HH:mm", "yyyy-MM-ddTHH:mm", "yyyy-MM-dd",
+        "yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK", "yyyy-MM-dd HH:mm:ssK", "yyyy-MM-dd HH:mm:ss.FFFFFFFK",
+        "yyyy-MM-dd HH:mm", "yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mmK", "yyyy-MM-dd HH:mmK", "yyyy-MM-dd",
+        "yyyy-MM-ddTHH:mm:sszzzz", "yyyy-MM-ddTHH:mm:ss.FFFFFFFzzzz",
     ];
 
-    /// <summary>Reads a file; throws <see cref="AnomalyInputException"/> on an empty file, a missing header, a bad row.</summary>
+    /// <summary>
+    /// Reads a file; throws <see cref="AnomalyInputException"/> on an empty file, a missing header, a bad row. The header
+    /// must name a <c>timestamp</c> and a <c>value</c> column (any order, any case); other columns are ignored. Fields
+    /// follow RFC 4180 (a quoted field may hold commas and doubled quotes); a quoted value may use ',' thousands
+    /// separators (<c>"1,234.5"</c>).
+    /// </summary>
     public static IReadOnlyList<SeriesRow> Read(string path)
     {
         using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
@@ -33,9 +40,13 @@ public static class SeriesCsv
             throw new AnomalyInputException(path, null, null, $"the file is empty; expected the header '{Header}' and at least one row.");
         }
 
-        if (!string.Equals(string.Join(',', header.Split(',').Select(h => h.Trim().Trim('"'))), Header, StringComparison.OrdinalIgnoreCase))
+        var columns = Split(header).Select(c => c.Text.Trim()).ToList();
+        var iTs = columns.FindIndex(c => string.Equals(c, "timestamp", StringComparison.OrdinalIgnoreCase));
+        var iValue = columns.FindIndex(c => string.Equals(c, "value", StringComparison.OrdinalIgnoreCase));
+        if (iTs < 0 || iValue < 0)
         {
-            throw new AnomalyInputException(path, 1, null, $"missing header: the first line is '{Truncate(header)}' but must be '{Header}'.");
+            var missing = iTs < 0 && iValue < 0 ? "'timestamp' and 'value' columns" : iTs < 0 ? "a 'timestamp' column" : "a 'value' column";
+            throw new AnomalyInputException(path, 1, null, $"missing header: the first line is '{Truncate(header)}', which has no {missing}; it must be '{Header}' (other columns may follow).");
         }
 
         var lineNo = 1;
@@ -47,25 +58,25 @@ public static class SeriesCsv
                 continue;
             }
 
-            var parts = line.Split(',');
-            if (parts.Length != 2)
+            var parts = Split(line);
+            if (parts.Count != columns.Count)
             {
-                throw new AnomalyInputException(path, lineNo, null, $"expected 2 fields (timestamp,value) but found {parts.Length}: '{Truncate(line)}'.");
+                throw new AnomalyInputException(path, lineNo, null, $"expected {columns.Count} fields ({string.Join(',', columns)}) but found {parts.Count}: '{Truncate(line)}'. Quote a field that holds a comma.");
             }
 
-            var tsText = parts[0];
-            var valueText = parts[1];
-            if (!TryParseTimestamp(tsText.Trim().Trim('"'), out var ts))
+            var (tsField, valueField) = (parts[iTs], parts[iValue]);
+            if (!TryParseTimestamp(tsField.Text.Trim(), out var ts))
             {
-                throw new AnomalyInputException(path, lineNo, "timestamp", $"'{Truncate(tsText)}' is not a timestamp; use 'YYYY-MM-DD HH:MM:SS' or ISO 8601.");
+                throw new AnomalyInputException(path, lineNo, "timestamp", $"'{Truncate(tsField.Raw)}' is not a timestamp; use 'YYYY-MM-DD HH:MM:SS' or ISO 8601 (e.g. 2024-03-01T00:00:00Z).");
             }
 
-            if (!double.TryParse(valueText.Trim().Trim('"'), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+            var styles = valueField.Quoted ? NumberStyles.Float | NumberStyles.AllowThousands : NumberStyles.Float;
+            if (!double.TryParse(valueField.Text.Trim(), styles, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
             {
-                throw new AnomalyInputException(path, lineNo, "value", $"'{Truncate(valueText)}' is not a finite number; use digits with '.' as decimal separator.");
+                throw new AnomalyInputException(path, lineNo, "value", $"'{Truncate(valueField.Raw)}' is not a finite number; use digits with '.' as decimal separator.");
             }
 
-            rows.Add(new SeriesRow(lineNo, tsText, valueText, ts, value));
+            rows.Add(new SeriesRow(lineNo, tsField.Raw, valueField.Raw, ts, value));
         }
 
         if (rows.Count == 0)
@@ -79,6 +90,62 @@ public static class SeriesCsv
     /// <summary>Parses the timestamp forms the reader accepts (invariant culture; offsets converted to UTC).</summary>
     public static bool TryParseTimestamp(string text, out DateTime timestamp) =>
         DateTime.TryParseExact(text, Formats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out timestamp);
+
+    /// <summary>RFC 4180 fields of one line: the unquoted text, the field exactly as written (quotes kept, so it can be
+    /// written back unchanged), and whether it was quoted.</summary>
+    internal static List<(string Text, string Raw, bool Quoted)> Split(string line)
+    {
+        var fields = new List<(string, string, bool)>();
+        var i = 0;
+        while (true)
+        {
+            var start = i;
+            var text = new System.Text.StringBuilder();
+            var quoted = false;
+            if (i < line.Length && line[i] == '"')
+            {
+                quoted = true;
+                i++;
+                while (i < line.Length)
+                {
+                    if (line[i] == '"')
+                    {
+                        if (i + 1 < line.Length && line[i + 1] == '"')
+                        {
+                            text.Append('"');
+                            i += 2;
+                            continue;
+                        }
+
+                        i++;
+                        break;
+                    }
+
+                    text.Append(line[i++]);
+                }
+
+                while (i < line.Length && line[i] != ',')
+                {
+                    text.Append(line[i++]); // text after the closing quote is kept, as lenient readers do
+                }
+            }
+            else
+            {
+                while (i < line.Length && line[i] != ',')
+                {
+                    text.Append(line[i++]);
+                }
+            }
+
+            fields.Add((text.ToString(), line[start..i], quoted));
+            if (i >= line.Length)
+            {
+                return fields;
+            }
+
+            i++; // the comma
+        }
+    }
 
     private static string Truncate(string s) => s.Length <= 60 ? s : s[..57] + "...";
 }
