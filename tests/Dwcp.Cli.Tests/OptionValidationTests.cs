@@ -32,6 +32,19 @@ public sealed class OptionValidationTests
     }
 
     [Theory]
+    [InlineData("0.8,0.95", "did you mean --levels 80,95?")]
+    [InlineData("80,0.5", "did you mean --levels 80,50?")]
+    public void Fractional_levels_are_a_usage_error_that_suggests_percentages(string levels, string message)
+    {
+        var (dir, input, _) = Inputs();
+        var output = Path.Combine(dir, "out.csv");
+        var r = CliRunner.Run(dir, "forecast", "--input", input, "--horizon", "2", "--levels", levels, "--output", output);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(message, r.Err, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    [Theory]
     [InlineData("--period", "1", "--period 1 is not a seasonal period")]
     [InlineData("--period", "-3", "--period -3 is not a seasonal period")]
     [InlineData("--fp-rate", "NaN", "--fp-rate NaN must be between 0 and 1")]

@@ -23,7 +23,7 @@ internal static class ForecastCommand
             OutputPath = a.Output,
             Horizon = a.Horizon,
             SeasonalPeriods = a.Season is null ? null : Seasons(a.Season),
-            Levels = Numbers(a.Levels, "--levels"),
+            Levels = Levels(a.Levels),
             Models = a.Models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             Aggregate = a.Aggregate.ToLowerInvariant() switch
             {
@@ -69,6 +69,20 @@ internal static class ForecastCommand
             int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= 2
                 ? v
                 : throw new UsageException($"--season '{text}': '{t}' is not a whole number of time steps of 2 or more (comma-separated, e.g. 24,168 for hourly data with daily and weekly cycles).")).ToArray();
+
+    /// <summary>--levels are percentages; a level below 1 is almost surely a fraction (0.95 meant as 95%), so it is refused
+    /// with the percentage it probably meant rather than giving a 0.95% interval.</summary>
+    private static double[] Levels(string text)
+    {
+        var levels = Numbers(text, "--levels");
+        if (levels.Any(l => l < 1))
+        {
+            var meant = string.Join(',', levels.Select(l => (l < 1 ? l * 100 : l).ToString("0.##", CultureInfo.InvariantCulture)));
+            throw new UsageException($"--levels '{text}': levels are percentages between 1 and 100 (exclusive); did you mean --levels {meant}?");
+        }
+
+        return levels;
+    }
 
     private static double[] Numbers(string text, string option) =>
         text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t =>
