@@ -108,7 +108,9 @@ internal static class Backtest
     /// Conformal half-widths per horizon step. σ_s = RMS of the errors at steps within ±w of s (w = max(1, h/12)) over
     /// the origins, made non-decreasing in s. Scores are standardised out of sample: each origin's |e| is divided by the
     /// σ_s of the other origins (jackknife), so the quantile is not flattered by σ fitted to the same errors.
-    /// q = the ⌈(N+1)·level⌉-th smallest of the N scores (beyond N: the largest score, enlarged by 1/N); half-width q·σ_s.
+    /// q = the ⌈(N+1)·level⌉-th smallest of the N scores; half-width q·σ_s. When ⌈(N+1)·level⌉ &gt; N (too few scores
+    /// to resolve the level, e.g. 99% from 14 scores) the largest score is extrapolated with a normal tail from the
+    /// highest level it resolves, L_N = N/(N+1): q = max · z((1+level)/2) / z((1+L_N)/2), so higher levels stay wider.
     /// </summary>
     public static double[] ConformalHalfWidth(IReadOnlyList<double[]> errors, double level)
     {
@@ -127,7 +129,7 @@ internal static class Backtest
 
         scores.Sort();
         int rank = (int)Math.Ceiling((scores.Count + 1) * level / 100.0);
-        double q = rank > scores.Count ? scores[^1] * (1 + 1.0 / scores.Count) : scores[Math.Max(0, rank - 1)];
+        double q = rank > scores.Count ? ExtrapolatedTail(scores[^1], scores.Count, level) : scores[Math.Max(0, rank - 1)];
         var half = new double[h];
         for (int s = 0; s < h; s++)
         {
@@ -135,6 +137,16 @@ internal static class Backtest
         }
 
         return half;
+    }
+
+    /// <summary>The standardised score at <paramref name="level"/> % beyond the largest of <paramref name="n"/> scores:
+    /// a normal tail through the largest score at L_N = n/(n+1).</summary>
+    internal static double ExtrapolatedTail(double largest, int n, double level)
+    {
+        double resolved = n / (n + 1.0);
+        double target = Math.Min(level / 100.0, 0.999999);
+        double ratio = Stats.NormalQuantile(0.5 + target / 2) / Stats.NormalQuantile(0.5 + resolved / 2);
+        return largest * Math.Max(1.0, ratio);
     }
 
     private static double[] Sigma(IReadOnlyList<double[]> errors)
