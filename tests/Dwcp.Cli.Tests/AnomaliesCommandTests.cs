@@ -59,6 +59,7 @@ public sealed class AnomaliesCommandTests
         var table = CliRunner.Run(null, "anomalies", "--data", data, "--from", "2024-03-01", "--to", "2024-03-31");
         Assert.Equal(0, table.ExitCode);
         Assert.Contains("resource=i-3", table.Out, StringComparison.Ordinal);
+        Assert.Contains(id, table.Out, StringComparison.Ordinal); // the table shows the id (piped output is 240 columns wide)
 
         // Through a running server: the same JSON, and feedback lands in the server's data folder.
         using var server = CliRunner.Start(null, null, "serve", "--data", data, "--urls", "http://127.0.0.1:0");

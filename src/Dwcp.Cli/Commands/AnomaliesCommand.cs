@@ -266,6 +266,7 @@ internal static class AnomaliesCommand
                 break;
             default:
                 var table = new Table().AddColumns("Day", "Provider", "Service", "Account", "Expected", "Actual", "Dev %", "Severity", "Top cause", "Id");
+                table.Columns[^1].NoWrap = true; // the id must stay whole, to be copied into 'dwcp anomalies feedback'
                 foreach (var d in docs)
                 {
                     var top = d.RootCauses.FirstOrDefault();
