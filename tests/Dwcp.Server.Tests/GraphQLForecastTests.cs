@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dwcp.Core.Focus;
 using Dwcp.Tests;
 
@@ -66,6 +67,55 @@ public sealed class GraphQLForecastTests : IAsyncLifetime
         Assert.Equal(30, f30.GetProperty("daily").GetArrayLength());
         Assert.Equal("2024-06-29", f30.GetProperty("daily")[0].GetProperty("date").GetString());
         Assert.Equal(56, list[1].GetProperty("daily").GetArrayLength());
+    }
+
+    private const string PeriodsQuery = """
+        query($periods: [String!], $historyDays: Int) {
+          forecastCosts(service: "Amazon EC2", currency: "USD", periods: $periods, historyDays: $historyDays) {
+            period currentCost currentCostDays predictedCost accuracyScore lowConfidence confidenceNotes model daily { mean }
+          }
+        }
+        """;
+
+    [Fact]
+    public async Task Periods_of_one_call_share_one_path_so_sums_are_monotone_and_the_30d_card_is_the_fan_charts_first_30_days()
+    {
+        var json = await _factory.GraphQLAsync(PeriodsQuery, new { periods = new[] { "30d", "31d", "60d", "61d", "90d" }, historyDays = 365 });
+        var list = json.GetProperty("data").GetProperty("forecastCosts").EnumerateArray().ToList();
+        var predicted = list.Select(f => f.GetProperty("predictedCost").GetDecimal()).ToArray();
+        for (var i = 1; i < predicted.Length; i++)
+        {
+            Assert.True(predicted[i] >= predicted[i - 1], string.Join(" / ", predicted));
+        }
+
+        var fan = list[^1].GetProperty("daily").EnumerateArray().Select(d => d.GetProperty("mean").GetDecimal()).ToArray();
+        Assert.Equal(90, fan.Length);
+        Assert.Equal(fan.Take(30).Sum(), predicted[0]);
+        Assert.Equal(fan.Take(60).Sum(), predicted[2]);
+        Assert.Single(list.Select(f => f.GetProperty("model").GetString()).Distinct());
+        // 180 days of history: the 30/31-day bounds are observed and accurate; 90 days cannot be backtested (flagged).
+        Assert.False(list[0].GetProperty("lowConfidence").GetBoolean(), list[0].GetProperty("confidenceNotes").ToString());
+        Assert.True(list[0].GetProperty("accuracyScore").GetDouble() > 0.9);
+        Assert.Equal(JsonValueKind.Null, list[^1].GetProperty("accuracyScore").ValueKind);
+        Assert.True(list[^1].GetProperty("lowConfidence").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_history_shorter_than_the_period_is_flagged_and_its_current_cost_scaled()
+    {
+        var json = await _factory.GraphQLAsync(PeriodsQuery, new { periods = new[] { "30d" }, historyDays = 10 });
+        var f = json.GetProperty("data").GetProperty("forecastCosts")[0];
+        Assert.True(f.GetProperty("lowConfidence").GetBoolean());
+        var notes = f.GetProperty("confidenceNotes").EnumerateArray().Select(n => n.GetString()!).ToList();
+        Assert.Contains(notes, n => n.StartsWith("the history holds 10 days, fewer than the 30-day period", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.StartsWith("no accuracy score", StringComparison.Ordinal));
+        Assert.Equal(JsonValueKind.Null, f.GetProperty("accuracyScore").ValueKind);
+
+        // The last 10 days of EC2 in USD (the EUR charge of 2024-06-19 converts at 1.1), scaled by 30/10.
+        var last10 = _rows.Where(r => r.ServiceName == "Amazon EC2" && r.ChargePeriodStart >= new DateTime(2024, 6, 19))
+            .Sum(r => r.BilledCost!.Value * (r.BillingCurrency == "EUR" ? 1.1m : 1m));
+        Assert.Equal(Math.Round(last10 * 3, 2), f.GetProperty("currentCost").GetDecimal());
+        Assert.Equal(10, f.GetProperty("currentCostDays").GetInt32());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dwcp.Core;
 using Dwcp.Core.Costs;
 using Dwcp.Forecasting.Cost;
 
@@ -15,7 +16,7 @@ public sealed record PeriodForecast(string Period, string Currency, DateOnly His
 /// <summary>
 /// The product guide's <c>forecast_costs(provider, service, periods)</c>: daily cost series read through the query layer
 /// (so scope, filters and currency conversion apply exactly as for any other answer), forecast with
-/// <see cref="CostForecaster"/> for each period.
+/// <see cref="CostForecaster.ForecastPeriods"/> once for all periods (see <c>docs/api.md</c>, <c>forecastCosts</c>).
 /// </summary>
 public sealed class CostForecastService(CostQueryService costs)
 {
@@ -76,7 +77,43 @@ public sealed class CostForecastService(CostQueryService costs)
         }
 
         var unit = currencies.FirstOrDefault() ?? currency ?? "USD";
-        return horizons.Select(h => new PeriodForecast(h.Period, unit, from, to, CostForecaster.Forecast(history, h.Days, level))).ToArray();
+
+        // One forecast path to the longest period; each period is the sum of its first days (monotone, and the 30-day
+        // card is the first 30 days of the fan chart).
+        var forecasts = CostForecaster.ForecastPeriods(history, [.. horizons.Select(h => h.Days)], level);
+        return [.. horizons.Select((h, i) => new PeriodForecast(h.Period, unit, from, to, forecasts[i]))];
+    }
+
+    /// <summary>
+    /// The issue's <c>ForecastCostsAsync(provider, service, periods)</c>: <see cref="ForecastAsync"/> with the cost of one
+    /// provider (every <c>ProviderName</c> in the store that maps to it) and one <c>ServiceName</c>, either optional.
+    /// </summary>
+    /// <param name="provider">Only this provider; null for all.</param>
+    /// <param name="service">Only this ServiceName (exact); null for all.</param>
+    /// <param name="periods">Periods such as <c>30d</c>, <c>60d</c>, <c>90d</c>.</param>
+    /// <param name="scope">The caller's scope.</param>
+    /// <param name="measure">Cost measure (the GraphQL field's default is billed cost).</param>
+    /// <param name="cancellationToken">Cancels the queries.</param>
+    public async Task<IReadOnlyList<PeriodForecast>> ForecastCostsAsync(
+        CloudProvider? provider, string? service, IReadOnlyList<string> periods, CostScope scope, CostMeasure measure = CostMeasure.Billed, CancellationToken cancellationToken = default)
+    {
+        var filters = new List<CostFilter>();
+        if (service is { Length: > 0 })
+        {
+            filters.Add(new CostFilter(new CostGrouping(CostDimension.Service), [service]));
+        }
+
+        if (provider is { } p)
+        {
+            var range = await costs.GetDataRangeAsync(scope, cancellationToken).ConfigureAwait(false);
+            var names = range.To is { } to
+                ? (await costs.QueryAsync(new CostQuery { From = range.From ?? to, To = to, GroupBy = [new CostGrouping(CostDimension.Provider)] }, scope, cancellationToken).ConfigureAwait(false))
+                    .Lines.Select(l => l.Keys[0]).OfType<string>().Where(n => CloudProviders.FromProviderName(n) == p).Distinct(StringComparer.Ordinal).ToArray()
+                : [];
+            filters.Add(new CostFilter(new CostGrouping(CostDimension.Provider), names));
+        }
+
+        return await ForecastAsync(filters, periods, measure, scope, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     private static string Describe(IReadOnlyList<CostFilter> filters) =>

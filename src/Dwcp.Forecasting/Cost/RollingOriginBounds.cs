@@ -87,6 +87,17 @@ internal sealed class RollingOriginBounds
     }
 
     /// <summary>
+    /// The same origins seen at a shorter horizon: each origin's errors cut to its first <paramref name="horizon"/> steps,
+    /// so a period's bounds and accuracy come from the very refits behind the longest period.
+    /// </summary>
+    public RollingOriginBounds Truncate(int horizon)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(horizon, Horizon);
+        return horizon == Horizon ? this : new RollingOriginBounds(Ends, [.. Errors.Select(e => e.Length > horizon ? e[..horizon] : e)], horizon) { Skipped = Skipped };
+    }
+
+    /// <summary>
     /// Half-widths of central intervals at <paramref name="level"/> for quantities built from the errors:
     /// <paramref name="cumulative"/> = true for the sum of the first k days (k = 1…H), false for day k alone.
     /// </summary>

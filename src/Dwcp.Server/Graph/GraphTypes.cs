@@ -217,7 +217,8 @@ public sealed class CostForecastType : ObjectGraphType<Dwcp.Cost.Forecasts.Perio
         Description = "The product guide's CostForecast: the sum of daily cost over the period, forecast from the daily history.";
         Field<NonNullGraphType<StringGraphType>>("period").Resolve(c => c.Source.Period);
         Field<NonNullGraphType<StringGraphType>>("currency").Resolve(c => c.Source.Currency);
-        Field<NonNullGraphType<DecimalGraphType>>("currentCost").Description("Cost of the last `period` days of history.").Resolve(c => c.Source.Forecast.CurrentCost);
+        Field<NonNullGraphType<DecimalGraphType>>("currentCost").Description("Cost of the last `period` days of history; when the history holds fewer days (currentCostDays < period), those days' cost scaled to the period, with a note.").Resolve(c => c.Source.Forecast.CurrentCost);
+        Field<NonNullGraphType<IntGraphType>>("currentCostDays").Description("Days of history behind currentCost: the period, or fewer when the history is shorter (then currentCost is scaled).").Resolve(c => c.Source.Forecast.CurrentCostDays);
         Field<NonNullGraphType<DecimalGraphType>>("predictedCost").Description("Sum of the forecast means over the period.").Resolve(c => c.Source.Forecast.PredictedCost);
         Field<NonNullGraphType<DecimalGraphType>>("confidenceLower").Description("Lower bound of the period's sum at `level`.").Resolve(c => c.Source.Forecast.LowerBound);
         Field<NonNullGraphType<DecimalGraphType>>("confidenceUpper").Description("Upper bound of the period's sum at `level`.").Resolve(c => c.Source.Forecast.UpperBound);
@@ -228,7 +229,7 @@ public sealed class CostForecastType : ObjectGraphType<Dwcp.Cost.Forecasts.Perio
         Field<StringGraphType>("accuracyUnavailableReason").Resolve(c => c.Source.Forecast.AccuracyUnavailableReason);
         Field<NonNullGraphType<StringGraphType>>("model").Resolve(c => c.Source.Forecast.Model);
         Field<NonNullGraphType<StringGraphType>>("boundsMethod").Description("How the bounds were computed (see docs/forecasting.md).").Resolve(c => c.Source.Forecast.BoundsMethod);
-        Field<NonNullGraphType<BooleanGraphType>>("lowConfidence").Description("True when the bounds are extrapolated beyond the backtest, capped, model-only, or the history is under two months; confidenceNotes says why.").Resolve(c => c.Source.Forecast.LowConfidence);
+        Field<NonNullGraphType<BooleanGraphType>>("lowConfidence").Description("True exactly when confidenceNotes is not empty: bounds extrapolated beyond the backtest, capped or model-only; history under two months or shorter than the period; no accuracy score; or accuracyScore below 0.5.").Resolve(c => c.Source.Forecast.LowConfidence);
         Field<NonNullGraphType<ListGraphType<NonNullGraphType<StringGraphType>>>>("confidenceNotes").Resolve(c => c.Source.Forecast.ConfidenceNotes);
         Field<NonNullGraphType<StringGraphType>>("historyFrom").Resolve(c => c.Source.HistoryFrom.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         Field<NonNullGraphType<StringGraphType>>("historyTo").Resolve(c => c.Source.HistoryTo.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
