@@ -3,7 +3,12 @@ using System.Globalization;
 namespace Dwcp.Bench.Forecast;
 
 /// <summary>One evaluation case: history, held-out future, seasonal periods for the models and the MASE lag.</summary>
-internal sealed record EvalCase(string Id, double[] Train, double[] Test, int[] Periods, int MaseLag);
+/// <summary>
+/// One forecast case. <paramref name="Oracle"/>: for generated series, the noise-free continuation given the generator's
+/// hidden state at the end of the training part (future shocks set to zero), i.e. a forecast no method can beat on
+/// average; null for real data.
+/// </summary>
+internal sealed record EvalCase(string Id, double[] Train, double[] Test, int[] Periods, int MaseLag, double[]? Oracle = null);
 
 /// <summary>
 /// An evaluation data set. <paramref name="GbmTrain"/>: the series the global model trains on when the cases are

@@ -34,12 +34,16 @@ internal static class M4LikeDatasets
             double phi = 0.3 + 0.6 * rng.NextDouble(), sd = 0.02 + 0.16 * rng.NextDouble();
             int shiftAt = rng.NextDouble() < 0.2 ? rng.Next(n / 4, n - horizon) : -1;
             double shift = Datasets.Gauss(rng) * 0.2;
-            double e = 0, ampWalk = 0;
+            double e = 0, ampWalk = 0, eO = 0, ampO = 0;
             var y = new double[n];
+            var oracle = new double[horizon];
             for (int t = 0; t < n; t++)
             {
                 e = phi * e + sd * Math.Sqrt(1 - phi * phi) * Datasets.Gauss(rng);
                 ampWalk = 0.999 * ampWalk + 0.004 * Datasets.Gauss(rng);
+                // Oracle: the same recursions with the shocks after the training part set to zero (no extra draws).
+                eO = t < nTrain ? e : phi * eO;
+                ampO = t < nTrain ? ampWalk : 0.999 * ampO;
                 int hour = (startHour + t) % 24, day = (startDay + (startHour + t) / 24) % 7;
                 bool isWeekend = day >= 5;
                 double shape = isWeekend ? (1 - mix) * weekday[hour] + mix * weekend[hour] : weekday[hour];
@@ -48,9 +52,16 @@ internal static class M4LikeDatasets
                 y[t] = multiplicative
                     ? level * Math.Exp(trend + season + e)
                     : level * Math.Max(0.05, 3 + trend * 3 + season + e * 1.5);
+                if (t >= nTrain)
+                {
+                    double seasonO = (amp + ampO) * shape + (isWeekend ? weekendLevel : 0);
+                    oracle[t - nTrain] = multiplicative
+                        ? level * Math.Exp(trend + seasonO + eO)
+                        : level * Math.Max(0.05, 3 + trend * 3 + seasonO + eO * 1.5);
+                }
             }
 
-            cases.Add(new EvalCase($"MH{s + 1}", y[..nTrain], y[nTrain..], [24, 168], 24));
+            cases.Add(new EvalCase($"MH{s + 1}", y[..nTrain], y[nTrain..], [24, 168], 24, oracle));
         }
 
         return new EvalSet("m4like_hourly", $"{count} M4-like hourly series (seed {seed}), 700/960 points, peaked daily profile, weekday/weekend change, 65% multiplicative, trends, level shifts, h={horizon}, MASE lag 24", horizon, cases);
@@ -81,13 +92,18 @@ internal static class M4LikeDatasets
             double sd = 0.01 + 0.07 * rng.NextDouble();
             int breakAt = rng.NextDouble() < 0.25 ? rng.Next(n / 3, n - horizon) : -1;
             double brk = Datasets.Gauss(rng) * 0.25;
-            double l = Math.Log(50 + 20000 * rng.NextDouble()), b = 0, ampWalk = 0;
+            double l = Math.Log(50 + 20000 * rng.NextDouble()), b = 0, ampWalk = 0, lO = 0, bO = 0, ampO = 0;
             var y = new double[n];
+            var oracle = new double[horizon];
             for (int t = 0; t < n; t++)
             {
                 b = phiB * b + etaB * Datasets.Gauss(rng);
                 l += mu + b + etaL * Datasets.Gauss(rng) + (t == breakAt ? brk : 0);
                 ampWalk = 0.99 * ampWalk + 0.01 * Datasets.Gauss(rng);
+                // Oracle: the same recursions with the shocks after the training part set to zero (no extra draws).
+                bO = t < nTrain ? b : phiB * bO;
+                lO = t < nTrain ? l : lO + mu + bO;
+                ampO = t < nTrain ? ampWalk : 0.99 * ampO;
                 double yearPos = 2 * Math.PI * t / 52.1775;
                 double season = (amp1 + ampWalk) * Math.Sin(yearPos + ph1) + amp2 * Math.Sin(2 * yearPos + ph2);
                 double weekOfYear = t % 52.1775;
@@ -97,9 +113,14 @@ internal static class M4LikeDatasets
                 }
 
                 y[t] = Math.Exp(l + season + sd * Datasets.Gauss(rng));
+                if (t >= nTrain)
+                {
+                    double seasonO = season - ampWalk * Math.Sin(yearPos + ph1) + ampO * Math.Sin(yearPos + ph1);
+                    oracle[t - nTrain] = Math.Exp(lO + seasonO);
+                }
             }
 
-            cases.Add(new EvalCase($"MW{s + 1}", y[..nTrain], y[nTrain..], [52], 1));
+            cases.Add(new EvalCase($"MW{s + 1}", y[..nTrain], y[nTrain..], [52], 1, oracle));
         }
 
         return new EvalSet("m4like_weekly", $"{count} M4-like weekly series (seed {seed}), 80–2600 points, local linear trends, breaks, weak noisy yearly season (period 52.18, none in 40%), h={horizon}, MASE lag 1", horizon, cases);

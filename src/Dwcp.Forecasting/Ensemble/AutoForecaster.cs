@@ -74,6 +74,15 @@ public sealed record AutoForecasterOptions
     /// </summary>
     public IReadOnlyList<string> SubDailyExclude { get; init; } = ModelCatalog.SubDailyExcludedNames;
 
+    /// <summary>
+    /// Candidates (e.g. gbm) that join the top-k combination even when ranked below it, as long as their backtest
+    /// MASE is within <see cref="AlwaysIncludeWithin"/> × the best (they replace the last member); default none.
+    /// </summary>
+    public IReadOnlyList<string> AlwaysInclude { get; init; } = [];
+
+    /// <summary>Largest ratio of an <see cref="AlwaysInclude"/> candidate's backtest MASE to the best one's; default 1.25.</summary>
+    public double AlwaysIncludeWithin { get; init; } = 1.25;
+
     /// <summary>Optional profile that accumulates time per model and phase.</summary>
     public ForecastProfile? Profile { get; init; }
 }
@@ -339,7 +348,7 @@ public sealed class AutoForecaster : IForecastModel
             ranked = [0];
         }
 
-        var eligible = ranked.Where(i => scores[i] <= _options.MaxRelativeError * scores[ranked[0]]).ToList();
+        var eligible = MemberRules.WithForced(ranked.Where(i => scores[i] <= _options.MaxRelativeError * scores[ranked[0]]).ToList(), scores, runs.Select(r => r.Name).ToList(), _options);
         int[] bestSet = [ranked[0]];
         double[] bestW = [1.0];
         double bestScore = scores[ranked[0]];

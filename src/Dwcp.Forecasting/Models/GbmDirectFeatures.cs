@@ -33,24 +33,24 @@ internal static class GbmDirectFeatures
     /// <summary>Smallest origin that leaves a full window and one cycle of the largest period behind it.</summary>
     public static int FirstOrigin(int[] periods) => Math.Max(ShortLags(periods), Window(periods)) + 1;
 
-    public static float[] Build(double[] y, int origin, int step, int[] periods, out double scale)
+    public static float[] Build(double[] y, int origin, int step, int[] periods, out double scale, bool log = false, int scaleWindow = 0)
     {
         int window = Window(periods), l = ShortLags(periods);
-        scale = Scale(y, origin, periods);
+        scale = Scale(y, origin, periods, scaleWindow);
         var f = new float[Count(periods)];
         int i = 0;
         f[i++] = step;
         for (int lag = 1; lag <= l; lag++)
         {
-            f[i++] = origin - lag >= 0 ? (float)(y[origin - lag] / scale) : float.NaN;
+            f[i++] = origin - lag >= 0 ? Tx(y[origin - lag], scale, log) : float.NaN;
         }
 
         int t = origin + step - 1;
         foreach (var p in periods)
         {
             int c = (step + p - 1) / p;
-            f[i++] = Value(y, t - c * p, origin, scale);
-            f[i++] = Value(y, t - (c + 1) * p, origin, scale);
+            f[i++] = Value(y, t - c * p, origin, scale, log);
+            f[i++] = Value(y, t - (c + 1) * p, origin, scale, log);
             double acc = 0;
             int cnt = 0;
             for (int j = c; j < c + 4; j++)
@@ -63,11 +63,52 @@ internal static class GbmDirectFeatures
                 }
             }
 
-            f[i++] = cnt > 0 ? (float)(acc / cnt / scale) : float.NaN;
+            f[i++] = cnt > 0 ? Tx(acc / cnt, scale, log) : float.NaN;
         }
 
         GlobalGbm.AppendWindowFeatures(f, i, y, origin, l, window, scale, t, periods);
+        if (log)
+        {
+            // The two window means (positions i and i + 2) on the log scale; the standard deviations stay relative.
+            f[i] = (float)Math.Log(Math.Max(f[i], Floor));
+            f[i + 2] = (float)Math.Log(Math.Max(f[i + 2], Floor));
+        }
+
         return f;
+    }
+
+    /// <summary>Smallest ratio to the scale taken on the log scale (guards a value ≤ 0 met at prediction time).</summary>
+    public const double Floor = 1e-6;
+
+    /// <summary>v / scale, or log(v / scale) (floored at <see cref="Floor"/>) on the log scale.</summary>
+    public static float Tx(double v, double scale, bool log) => log ? (float)Math.Log(Math.Max(v / scale, Floor)) : (float)(v / scale);
+
+    /// <summary>
+    /// The training label of y at step <paramref name="step"/> from <paramref name="origin"/>: (y − base) / scale, or
+    /// on the log scale log(y / scale) for <see cref="GbmTarget.Level"/> and log(y / base) (the ratio to the base)
+    /// for the other targets.
+    /// </summary>
+    public static float Label(double[] y, int origin, int step, int[] periods, GbmTarget target, double scale, bool log)
+    {
+        double v = y[origin + step - 1];
+        if (!log)
+        {
+            return (float)((v - Base(y, origin, step, periods, target)) / scale);
+        }
+
+        return target == GbmTarget.Level ? Tx(v, scale, true) : Tx(v, scale, true) - Tx(Base(y, origin, step, periods, target), scale, true);
+    }
+
+    /// <summary>Inverse of <see cref="Label"/>: the forecast of y from the model's prediction.</summary>
+    public static double Inverse(double prediction, double[] y, int origin, int step, int[] periods, GbmTarget target, double scale, bool log)
+    {
+        if (!log)
+        {
+            return Base(y, origin, step, periods, target) + prediction * scale;
+        }
+
+        double b = target == GbmTarget.Level ? 0 : Tx(Base(y, origin, step, periods, target), scale, true);
+        return scale * Math.Exp(prediction + b);
     }
 
     /// <summary>
@@ -75,7 +116,7 @@ internal static class GbmDirectFeatures
     /// <paramref name="end"/>, each with a few seeded random steps in 1…<paramref name="horizon"/>, about
     /// <paramref name="rows"/> in all; label (y − <see cref="Base"/>) / scale.
     /// </summary>
-    public static IEnumerable<(float[] Features, float Label)> Rows(double[] y, int end, int horizon, int[] periods, int rows, Random rng, GbmTarget target = GbmTarget.Level)
+    public static IEnumerable<(float[] Features, float Label)> Rows(double[] y, int end, int horizon, int[] periods, int rows, Random rng, GbmTarget target = GbmTarget.Level, bool log = false, int scaleWindow = 0)
     {
         const int stepsPerOrigin = 4;
         int first = FirstOrigin(periods);
@@ -97,8 +138,8 @@ internal static class GbmDirectFeatures
                     k = 1 + rng.Next(end - o);
                 }
 
-                var f = Build(y, o, k, periods, out double scale);
-                yield return (f, (float)((y[o + k - 1] - Base(y, o, k, periods, target)) / scale));
+                var f = Build(y, o, k, periods, out double scale, log, scaleWindow);
+                yield return (f, Label(y, o, k, periods, target, scale, log));
             }
         }
     }
@@ -180,11 +221,14 @@ internal static class GbmDirectFeatures
         return kinds[best];
     }
 
-    /// <summary>Mean |y| of the last window (largest period, else 24) before <paramref name="origin"/>; 1 when zero.</summary>
-    public static double Scale(double[] y, int origin, int[] periods)
+    /// <summary>
+    /// Mean |y| of the last <paramref name="window"/> points (0: the largest period, else 24) before
+    /// <paramref name="origin"/>; 1 when zero.
+    /// </summary>
+    public static double Scale(double[] y, int origin, int[] periods, int window = 0)
     {
         double sum = 0;
-        int w = Math.Min(Window(periods), origin);
+        int w = Math.Min(window > 0 ? window : Window(periods), origin);
         for (int k = 1; k <= w; k++)
         {
             sum += Math.Abs(y[origin - k]);
@@ -193,6 +237,6 @@ internal static class GbmDirectFeatures
         return w > 0 && sum > 0 ? sum / w : 1;
     }
 
-    private static float Value(double[] y, int idx, int origin, double scale) =>
-        idx >= 0 && idx < origin ? (float)(y[idx] / scale) : float.NaN;
+    private static float Value(double[] y, int idx, int origin, double scale, bool log) =>
+        idx >= 0 && idx < origin ? Tx(y[idx], scale, log) : float.NaN;
 }

@@ -20,6 +20,20 @@ public sealed record GbmOptions
 
     /// <summary>LightGBM learning rate; default 0.05.</summary>
     public double LearningRate { get; init; } = 0.05;
+
+    /// <summary>
+    /// Direct model only: learn log(y / scale) instead of y / scale (lags, same-phase values and window means also on
+    /// that scale; forecasts are scale·exp(prediction), the median on the original scale). Applied only when every
+    /// training value of every series is &gt; 0; otherwise the model stays on the linear scale. Default false.
+    /// </summary>
+    public bool LogScale { get; init; }
+
+    /// <summary>
+    /// Direct model only: the number of points before the origin whose mean |y| scales every feature and the target;
+    /// 0 (default) = the largest period (else 24). A short window scales by the current level (as global models that
+    /// normalise each input window by its last level) instead of the last full cycle.
+    /// </summary>
+    public int ScaleWindow { get; init; }
 }
 
 /// <summary>

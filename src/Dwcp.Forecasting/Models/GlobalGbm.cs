@@ -18,14 +18,17 @@ public sealed class GlobalGbm : IDisposable
     private readonly ITransformer _model;
     private readonly MLContext _ml;
     private readonly ThreadLocal<PredictionEngine<GbmRow, GbmScore>> _engines;
+    private readonly int _scaleWindow;
 
-    private GlobalGbm(MLContext ml, ITransformer model, int[] periods, GbmStrategy strategy, GbmTarget target)
+    private GlobalGbm(MLContext ml, ITransformer model, int[] periods, GbmStrategy strategy, GbmTarget target, bool logScale, int scaleWindow)
     {
+        _scaleWindow = scaleWindow;
         _ml = ml;
         _model = model;
         Periods = periods;
         Strategy = strategy;
         Target = target;
+        LogScale = logScale;
         int count = strategy == GbmStrategy.Direct ? GbmDirectFeatures.Count(periods) : Layout(periods).Count;
         _engines = new ThreadLocal<PredictionEngine<GbmRow, GbmScore>>(() => _ml.Model.CreatePredictionEngine<GbmRow, GbmScore>(_model, inputSchemaDefinition: SchemaFor(count)));
     }
@@ -35,6 +38,9 @@ public sealed class GlobalGbm : IDisposable
 
     /// <summary>What the direct model learns (always <see cref="GbmTarget.Level"/> for the recursive one); never <see cref="GbmTarget.Auto"/>.</summary>
     public GbmTarget Target { get; }
+
+    /// <summary>True when the direct model learns on the log scale (asked for, and every training value &gt; 0).</summary>
+    public bool LogScale { get; }
 
     /// <summary>
     /// The same model retrained on every point (no hold-out) for the final forecasts, when
@@ -87,7 +93,8 @@ public sealed class GlobalGbm : IDisposable
             target = GbmDirectFeatures.ChooseBase(series, Math.Max(1, horizon), periods, holdOut);
         }
 
-        options = options with { Target = target };
+        bool log = options.LogScale && strategy == GbmStrategy.Direct && series.All(s => s.All(v => v > 0));
+        options = options with { Target = target, LogScale = log };
         var model = Fit(series, horizon, periods, holdOut, seed, strategy, options);
         if (refitFull && holdOut > 0)
         {
@@ -110,7 +117,7 @@ public sealed class GlobalGbm : IDisposable
         var rows = new List<GbmRow>();
         foreach (var s in series)
         {
-            foreach (var (f, label) in GbmDirectFeatures.Rows(s, s.Length - Math.Max(0, holdOut), Math.Max(1, horizon), periods, perSeries, rng, target))
+            foreach (var (f, label) in GbmDirectFeatures.Rows(s, s.Length - Math.Max(0, holdOut), Math.Max(1, horizon), periods, perSeries, rng, target, options.LogScale, options.ScaleWindow))
             {
                 rows.Add(new GbmRow { Features = f, Label = label });
             }
@@ -168,7 +175,7 @@ public sealed class GlobalGbm : IDisposable
             Silent = true,
         });
         var model = trainer.Fit(data);
-        return new GlobalGbm(ml, model, periods, strategy, options.Target);
+        return new GlobalGbm(ml, model, periods, strategy, options.Target, options.LogScale, options.ScaleWindow);
     }
 
     /// <summary>A per-series model that applies this global model recursively.</summary>
@@ -185,8 +192,8 @@ public sealed class GlobalGbm : IDisposable
             var row1 = new GbmRow();
             for (int k = 1; k <= horizon; k++)
             {
-                row1.Features = GbmDirectFeatures.Build(y, y.Length, k, periods, out double scale);
-                direct[k - 1] = GbmDirectFeatures.Base(y, y.Length, k, periods, Target) + engine1.Predict(row1).Score * scale;
+                row1.Features = GbmDirectFeatures.Build(y, y.Length, k, periods, out double scale, LogScale, _scaleWindow);
+                direct[k - 1] = GbmDirectFeatures.Inverse(engine1.Predict(row1).Score, y, y.Length, k, periods, Target, scale, LogScale);
             }
 
             return direct;
