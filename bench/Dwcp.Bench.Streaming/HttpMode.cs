@@ -17,7 +17,15 @@ public static class HttpMode
 {
     private const int BatchEvents = 5_000;
 
-    public static async Task RunAsync(int count, int senders, DateTimeOffset now, string root, string cliDll)
+    /// <summary>Runs the benchmark (see the class summary).</summary>
+    /// <param name="count">Events.</param>
+    /// <param name="senders">Concurrent senders.</param>
+    /// <param name="now">Run time (event times end here).</param>
+    /// <param name="root">Repository root (results go to bench/results).</param>
+    /// <param name="cliDll">The dwcp CLI assembly that serves.</param>
+    /// <param name="skipBaseline">Tuning aid: no LINQ baseline and no result file (the timed HTTP part only).</param>
+    /// <param name="serverEnv">Extra environment of the server process (e.g. <c>DOTNET_gcServer=1</c>), for measured GC settings.</param>
+    public static async Task RunAsync(int count, int senders, DateTimeOffset now, string root, string cliDll, bool skipBaseline = false, IReadOnlyList<string>? serverEnv = null)
     {
         var inv = CultureInfo.InvariantCulture;
         var events = BenchData.Generate(count, now, TimeSpan.FromMinutes(30));
@@ -27,17 +35,19 @@ public static class HttpMode
             .ToArray();
         Console.WriteLine($"{count:N0} events ({unique:N0} unique) in {batches.Length:N0} NDJSON batches of {BatchEvents:N0}, {batches.Sum(b => (long)b.Length) / 1e6:N0} MB; {senders} concurrent senders");
 
-        var baseline = Baseline(events);
+        var baseline = skipBaseline ? double.NaN : Baseline(events);
         Console.WriteLine($"  naive LINQ GroupBy baseline: {baseline:F3} s ({count / baseline:N0} events/s)");
 
         var data = Path.Combine(Path.GetTempPath(), "dwcp-bench-http-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(data);
-        var (server, url) = await StartServerAsync(cliDll, data);
+        var (server, url) = await StartServerAsync(cliDll, data, serverEnv ?? []);
         try
         {
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = senders }) { BaseAddress = url, Timeout = TimeSpan.FromMinutes(2) };
             var next = -1;
             long accepted = 0, retries = 0;
+            var serverCpuBefore = ServerCpu(server);
+            var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, senders).Select(async _ =>
             {
@@ -68,15 +78,24 @@ public static class HttpMode
                 }
             }));
             watch.Stop();
+            var serverCpu = ServerCpu(server) - serverCpuBefore;
+            var ownCpu = (Process.GetCurrentProcess().TotalProcessorTime - ownCpuBefore).TotalSeconds;
 
             var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
             var serverAccepted = Counter(metrics, "dwcp_events_accepted_total");
             var (p50, p99, observed) = Quantiles(metrics, "dwcp_event_queryable_latency_seconds");
             var rate = accepted / watch.Elapsed.TotalSeconds;
             Console.WriteLine($"  HTTP: {watch.Elapsed.TotalSeconds:F3} s, {rate:N0} events/s accepted, {retries:N0} retries after 429; server counted {serverAccepted:N0}; latency p50 ≤ {p50 * 1000:F0} ms, p99 ≤ {p99 * 1000:F0} ms over {observed:N0} batches");
+            Console.WriteLine($"  CPU during the timed part: server {serverCpu:F1} s ({serverCpu * 1e6 / accepted:F1} µs/event), load generator {ownCpu:F1} s ({ownCpu * 1e6 / accepted:F1} µs/event); wall {watch.Elapsed.TotalSeconds:F1} s × {Environment.ProcessorCount} cores");
+            Console.WriteLine("  latency histogram (le → batches): " + string.Join(", ", Histogram(metrics, "dwcp_event_queryable_latency_seconds")));
             if (accepted != unique || serverAccepted != unique)
             {
                 throw new InvalidOperationException($"accepted {accepted} (server {serverAccepted}) events, expected {unique} unique");
+            }
+
+            if (skipBaseline)
+            {
+                return;
             }
 
             var stamp = now.ToString("yyyyMMdd-HHmm", inv);
@@ -94,6 +113,10 @@ public static class HttpMode
             text.AppendLine(inv, $"| **ratio HTTP / baseline** | | **{rate / (count / baseline):F2}×** | | |");
             text.AppendLine();
             text.AppendLine(inv, $"Goal (issue 4): ≥ 500,000 events/s with p99 ≤ 100 ms. Reached: {rate:N0} events/s, p99 ≤ {p99 * 1000:F0} ms. 429 retries: {retries:N0}.");
+            text.AppendLine();
+            text.AppendLine(inv, $"CPU during the timed part: server {serverCpu:F1} s ({serverCpu * 1e6 / accepted:F1} µs per event), load generator {ownCpu:F1} s ({ownCpu * 1e6 / accepted:F1} µs per event), wall {watch.Elapsed.TotalSeconds:F1} s on {Environment.ProcessorCount} cores. Load average at the end: {File.ReadAllText("/proc/loadavg").Trim()}.{(serverEnv is { Count: > 0 } ? " Server environment: " + string.Join(' ', serverEnv) + "." : "")}");
+            text.AppendLine();
+            text.AppendLine("Latency histogram (bucket upper bound → batches): " + string.Join(", ", Histogram(metrics, "dwcp_event_queryable_latency_seconds")) + ".");
             var path = Path.Combine(root, "bench", "results", $"streaming-http-{stamp}.md");
             await File.WriteAllTextAsync(path, text.ToString());
             Console.WriteLine();
@@ -127,7 +150,41 @@ public static class HttpMode
         return watch.Elapsed.TotalSeconds;
     }
 
-    private static async Task<(Process Server, Uri Url)> StartServerAsync(string cliDll, string data)
+    /// <summary>User + system CPU time of a (Linux) process so far, from /proc/&lt;pid&gt;/stat; 0 where unavailable.</summary>
+    private static double ServerCpu(Process server)
+    {
+        var path = $"/proc/{server.Id}/stat";
+        if (!File.Exists(path))
+        {
+            return 0;
+        }
+
+        var stat = File.ReadAllText(path);
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0; // utime, stime in clock ticks (USER_HZ 100)
+    }
+
+    /// <summary>Non-cumulative bucket counts of a Prometheus histogram, as "≤ bound ms: n" for the buckets that hold any.</summary>
+    private static List<string> Histogram(string metrics, string histogram)
+    {
+        var list = new List<string>();
+        long previous = 0;
+        foreach (var line in metrics.Split('\n').Where(l => l.StartsWith(histogram + "_bucket{le=\"", StringComparison.Ordinal)))
+        {
+            var le = line[(histogram.Length + 12)..line.IndexOf('"', histogram.Length + 12)];
+            var cumulative = long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+            if (cumulative > previous)
+            {
+                list.Add(le == "+Inf" ? $"> last: {cumulative - previous}" : $"≤ {double.Parse(le, CultureInfo.InvariantCulture) * 1000:0.#} ms: {cumulative - previous}");
+            }
+
+            previous = cumulative;
+        }
+
+        return list;
+    }
+
+    private static async Task<(Process Server, Uri Url)> StartServerAsync(string cliDll, string data, IReadOnlyList<string> serverEnv)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { cliDll, "serve", "--data", data, "--urls", "http://127.0.0.1:0" })
@@ -143,6 +200,12 @@ public static class HttpMode
         // Concurrent senders deliver batches out of event-time order; 5 minutes of lateness keeps every event on time.
         psi.Environment["DWCP_STREAMING_ALLOWED_LATENESS"] = "5m";
         psi.Environment["DWCP_STREAMING_BUFFER_SIZE"] = "100000";
+        foreach (var pair in serverEnv)
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            psi.Environment[pair[..eq]] = pair[(eq + 1)..];
+        }
+
         var process = Process.Start(psi)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine("  server: " + e.Data); };

@@ -11,7 +11,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Dwcp.Bench.Streaming;
 using Dwcp.Streaming;
 
-// dotnet run -c Release --project bench/Dwcp.Bench.Streaming [-- --events N] [--skip-bdn]   (or: -- kafka [--events N]; or: -- http [--events N] [--senders N] [--cli path/to/dwcp.dll])
+// dotnet run -c Release --project bench/Dwcp.Bench.Streaming [-- --events N] [--skip-bdn]   (or: -- kafka [--events N]; or: -- http [--events N] [--senders N] [--cli path/to/dwcp.dll] [--skip-baseline] [--server-env K=V]...)
 var count = args.SkipWhile(a => a != "--events").Skip(1).Select(int.Parse).FirstOrDefault(300_000);
 var skipBdn = args.Contains("--skip-bdn");
 const int EventMinutes = 30;
@@ -22,7 +22,9 @@ if (args.Contains("http"))
     // bench.sh streaming-http passes the CLI it built: dotnet <dll> serve is the server under test.
     var cli = args.SkipWhile(a => a != "--cli").Skip(1).FirstOrDefault() ?? Path.Combine(FindRoot(), ".build", "cli", "dwcp.dll");
     var senders = args.SkipWhile(a => a != "--senders").Skip(1).Select(int.Parse).FirstOrDefault(2);
-    await HttpMode.RunAsync(args.SkipWhile(a => a != "--events").Skip(1).Select(int.Parse).FirstOrDefault(500_000), senders, now, FindRoot(), cli);
+    var serverEnv = args.Select((a, i) => (a, i)).Where(p => p.a == "--server-env" && p.i + 1 < args.Length).Select(p => args[p.i + 1]).ToList();
+    await HttpMode.RunAsync(args.SkipWhile(a => a != "--events").Skip(1).Select(int.Parse).FirstOrDefault(500_000), senders, now, FindRoot(), cli,
+        skipBaseline: args.Contains("--skip-baseline"), serverEnv);
     return;
 }
 

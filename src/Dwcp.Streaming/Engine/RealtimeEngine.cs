@@ -273,6 +273,9 @@ public sealed partial class RealtimeEngine : IAsyncDisposable
     /// <summary>Test hook: stops the workers from taking new work (to fill the buffer deterministically).</summary>
     internal void PauseWorkers(bool paused) => _host.SetPaused(paused);
 
+    /// <summary>Test hook: batches whose window close waited for the batches queued behind them, over all partitions.</summary>
+    internal long DeferredCloses => _partitions.Sum(p => p.DeferredCloses);
+
     private static long Epoch(DateTimeOffset time) => time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
 
     private static List<WindowResult> Sorted(List<WindowResult> results)
