@@ -52,6 +52,28 @@ public sealed class StatisticsTests
         }
     }
 
+    [Theory]
+    [InlineData(37)]
+    [InlineData(100)]
+    [InlineData(16)]
+    public void SortedWindow_growing_from_a_small_reservation_keeps_the_last_values_sorted(int capacity)
+    {
+        var w = new SortedWindow(capacity);
+        var rng = new Random(capacity);
+        var all = new List<double>();
+        for (var i = 0; i < 5 * capacity; i++)
+        {
+            var v = Math.Round(rng.NextDouble() * 50, 1);
+            all.Add(v);
+            w.Add(v);
+            var expected = all.Skip(Math.Max(0, all.Count - capacity)).Order().ToArray();
+            Assert.Equal(expected, w.Sorted.ToArray());
+            Assert.Equal(expected.Length, w.Count);
+        }
+
+        Assert.Equal(capacity, w.Capacity);
+    }
+
     [Fact]
     public void TailCalibrator_gives_conformal_p_values_and_a_decreasing_tail()
     {
