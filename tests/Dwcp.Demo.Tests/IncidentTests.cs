@@ -43,6 +43,22 @@ public sealed class IncidentTests(DemoDataFixture data)
     }
 
     [Fact]
+    public void Every_day_of_every_incident_lifts_its_service_above_one_and_a_half_times_its_recent_median()
+    {
+        // Per day, not only the peak: the anomaly tests (Dwcp.Cost.Tests DemoAnomalyTests) expect every incident day to be
+        // reported, which is only fair when every day stands out.
+        foreach (var incident in Incidents)
+        {
+            var daily = ServiceDaily(incident);
+            var median = Median(Enumerable.Range(1, History).Select(d => daily.GetValueOrDefault(incident.StartDate.AddDays(-d))));
+            for (var day = incident.StartDate; day <= incident.EndDate; day = day.AddDays(1))
+            {
+                Assert.True(daily.GetValueOrDefault(day) >= 1.5m * median, $"{incident.Id} {day:yyyy-MM-dd}: {daily.GetValueOrDefault(day):N2} vs median {median:N2}");
+            }
+        }
+    }
+
+    [Fact]
     public void The_root_cause_value_carries_the_extra_cost_and_rises_most_within_its_dimension()
     {
         foreach (var incident in Incidents)

@@ -94,7 +94,7 @@ public static class CauseRuleCatalogue
         (ServiceFamily.Compute, ["EC2", "Elastic Compute", "Compute Engine", "Virtual Machine", "Compute"]),
     ];
 
-    private static readonly string[] TransferWords = ["DataTransfer", "Data Transfer", "Egress", "Transfer", "Bandwidth", "Internet Out", "Inter-Region", "InterZone"];
+    private static readonly string[] TransferWords = ["DataTransfer", "Data Transfer", "Egress", "Transfer", "Bandwidth", "Traffic", "Outbound", "Internet Out", "Inter-Region", "InterZone"];
 
     /// <summary>The rules, in the order their causes are reported.</summary>
     public static IReadOnlyList<CauseRule> Rules { get; } =
@@ -169,7 +169,7 @@ public static class CauseRuleCatalogue
             c => !c.Increased && c.Falling(CostDimensions.Resource).Any(x => x.Change == ContributorChange.Gone && x.Share >= 0.2)),
         new("general-usage", [], "Usage of existing resources changed",
             "Review the top contributors listed with this anomaly.",
-            c => c.RootCause.Increases.Count + c.RootCause.Decreases.Count > 0),
+            _ => true),
     ];
 
     /// <summary>The family of a service name (keyword match; first family wins).</summary>
@@ -187,7 +187,11 @@ public static class CauseRuleCatalogue
         return ServiceFamily.Other;
     }
 
-    /// <summary>The rules that fire for a service and root-cause result (the last, generic rule only when no other fires).</summary>
+    /// <summary>
+    /// The rules that fire for a service and root-cause result; the last, generic rule fires exactly when no other does,
+    /// so an anomaly always has at least one probable cause. Rules read every dimension, including one with a single
+    /// value (the SKU of a one-SKU service is known, and its change is the whole change).
+    /// </summary>
     public static IReadOnlyList<CauseRule> Match(string service, RootCauseResult rootCause)
     {
         var context = new RuleContext(service, FamilyOf(service), rootCause);

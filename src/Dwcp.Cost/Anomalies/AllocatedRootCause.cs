@@ -67,8 +67,20 @@ internal static class AllocatedRootCause
         }
 
         var delta = actual - expected;
+        if (pool.Count == 0 && delta != 0)
+        {
+            // Every dimension has one value: the whole change sits in that one resource / SKU / account. Name them, most
+            // specific first, rather than explain nothing.
+            var single = SingleValueOrder
+                .Select(d => byDimension[d].FirstOrDefault(c => c.DollarDelta != 0 && c.Value != Missing))
+                .OfType<CostContributor>()
+                .Take(top)
+                .ToList();
+            return new RootCauseResult(expected, actual, byDimension, [.. single.Where(c => c.DollarDelta > 0)], [.. single.Where(c => c.DollarDelta < 0)]);
+        }
+
         var driver = Driver(byDimension, delta, expected);
-                var lead = driver is null ? null : byDimension[driver].FirstOrDefault(c => Math.Sign(c.DollarDelta) == Math.Sign(delta) && c.Value != Missing);
+        var lead = driver is null ? null : byDimension[driver].FirstOrDefault(c => Math.Sign(c.DollarDelta) == Math.Sign(delta) && c.Value != Missing);
         var increases = Rank(pool.Where(c => c.DollarDelta > 0), lead, delta, expected).Take(top).ToList();
         var decreases = Rank(pool.Where(c => c.DollarDelta < 0), lead, delta, expected).Take(top).ToList();
         return new RootCauseResult(expected, actual, byDimension, increases, decreases);
@@ -118,6 +130,10 @@ internal static class AllocatedRootCause
     /// <summary>|delta_v| / |delta| − |expected_v| / |expected|: how much more of the change a value carries than of the cost.</summary>
     private static double Gain(CostContributor c, decimal delta, decimal expected) =>
         (double)(Math.Abs(c.DollarDelta) / Math.Abs(delta)) - (expected == 0 ? 0 : (double)(Math.Abs(c.Expected) / Math.Abs(expected)));
+
+    /// <summary>Dimensions named when none has two values, most specific first (currency never explains a change).</summary>
+    private static readonly string[] SingleValueOrder =
+        [CostDimensions.Resource, CostDimensions.Sku, CostDimensions.Account, CostDimensions.Region, CostDimensions.ChargeCategory, CostDimensions.PricingCategory, CostDimensions.CommitmentStatus];
 
     private static int Actionability(string dim) => dim switch
     {

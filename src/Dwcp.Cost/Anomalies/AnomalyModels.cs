@@ -31,7 +31,11 @@ public sealed record AnomalyRequest
     /// <summary>Which cost column the series use (default EffectiveCost, the amortised view).</summary>
     public CostMeasure Measure { get; init; } = CostMeasure.Effective;
 
-    /// <summary>Days of history before <see cref="From"/> the detector may look at (default 365).</summary>
+    /// <summary>
+    /// Kept for compatibility and validated (0–3000); it no longer limits the history. Every series is read from the
+    /// first day with data and each day is judged only from the days before it, so a day's verdict does not depend on
+    /// <see cref="From"/> or <see cref="To"/> (docs/anomalies.md).
+    /// </summary>
     public int HistoryDays { get; init; } = 365;
 
     /// <summary>The materiality floor a reported day's dollar impact must reach (default <see cref="AnomalyMateriality.Default"/>: at least 10 and a tenth of a normal day's spend).</summary>

@@ -88,13 +88,14 @@ public sealed class CostAnomalyService
             return new AnomalyReport(from, to, [], 0);
         }
 
-        var historyFrom = from.AddDays(-request.HistoryDays);
-        historyFrom = historyFrom < dataFrom ? dataFrom : historyFrom;
-        var seriesList = await DailyCostSeries.LoadAsync(_costs, historyFrom, to, request.Services, request.Measure, scope, cancellationToken).ConfigureAwait(false);
+        // Every series is read from the first day with data, and each day is judged only from the days before it
+        // (SeriesModel): the verdict and expected cost of a day do not depend on the query's start or end.
+        var seriesList = await DailyCostSeries.LoadAsync(_costs, dataFrom, to, request.Services, request.Measure, scope, cancellationToken).ConfigureAwait(false);
         var providers = request.Providers is { Count: > 0 } p ? p.ToHashSet() : null;
         seriesList = seriesList.Where(s => providers is null || providers.Contains(CloudProviders.FromProviderName(s.Key.Provider))).ToList();
 
         var candidates = new List<(AnomalySeriesKey Key, SeriesModel Model, int Index)>();
+        var serviceModels = new Dictionary<AnomalySeriesKey, SeriesModel>();
         var scanned = 0;
         foreach (var series in seriesList)
         {
@@ -105,6 +106,11 @@ public sealed class CostAnomalyService
 
             scanned++;
             var model = SeriesModel.Fit(series.First, series.Parts, request.Threshold, request.Materiality);
+            if (series.Key.Account is null)
+            {
+                serviceModels[series.Key] = model;
+            }
+
             for (var i = Math.Max(0, model.IndexOf(from)); i <= model.IndexOf(to) && i < model.Actual.Length; i++)
             {
                 if (model.Flagged[i] && model.Actual[i] != model.Expected[i])
@@ -114,7 +120,7 @@ public sealed class CostAnomalyService
             }
         }
 
-        var anomalies = await ExplainAsync(candidates, request.Measure, scope, cancellationToken).ConfigureAwait(false);
+        var anomalies = await ExplainAsync(candidates, serviceModels, request.Measure, scope, cancellationToken).ConfigureAwait(false);
         var result = anomalies
             .Where(a => a.Anomaly.Severity >= request.MinSeverity && (request.IncludeSuppressed || !a.Anomaly.Suppressed))
             .OrderByDescending(a => a.Impact).ThenBy(a => a.Id, StringComparer.Ordinal)
@@ -137,7 +143,9 @@ public sealed class CostAnomalyService
             throw new CostQueryException(CostQueryErrorKind.InvalidArgument, "Feedback is not available here: the service has no data folder to keep it in.");
         }
 
-        var history = (await DailyCostSeries.LoadAsync(_costs, day.AddDays(-365), day, [key.Service], CostMeasure.Effective, scope, cancellationToken).ConfigureAwait(false))
+        // Read and judged exactly as detection does: from the first day with data, up to the day.
+        var range = await _costs.GetDataRangeAsync(scope, cancellationToken).ConfigureAwait(false);
+        var history = range.From is not { } dataFrom || dataFrom > day ? null : (await DailyCostSeries.LoadAsync(_costs, dataFrom, day, [key.Service], CostMeasure.Effective, scope, cancellationToken).ConfigureAwait(false))
             .FirstOrDefault(s => s.Key == key);
         var index = history?.First is { } first ? day.DayNumber - first.DayNumber : -1;
         if (history is null || index < 0 || index >= history.Parts.Usage.Length)
@@ -153,7 +161,7 @@ public sealed class CostAnomalyService
         return verdict;
     }
 
-    private async Task<List<StoreCostAnomaly>> ExplainAsync(List<(AnomalySeriesKey Key, SeriesModel Model, int Index)> candidates, CostMeasure measure, CostScope scope, CancellationToken ct)
+    private async Task<List<StoreCostAnomaly>> ExplainAsync(List<(AnomalySeriesKey Key, SeriesModel Model, int Index)> candidates, Dictionary<AnomalySeriesKey, SeriesModel> serviceModels, CostMeasure measure, CostScope scope, CancellationToken ct)
     {
         if (candidates.Count == 0)
         {
@@ -209,7 +217,7 @@ public sealed class CostAnomalyService
             var actual = rootCause.Actual;
             var deviation = SeverityPolicy.DeviationPercentage(expected, actual);
             var rules = CauseRuleCatalogue.Match(p.Key.Service, rootCause);
-            var assessment = feedback.Assess(p.Key.FeedbackKey, day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), deviation);
+            var assessment = Assess(feedback, p.Key, day, deviation, serviceModels);
             var anomaly = new CostAnomaly
             {
                 Timestamp = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
@@ -273,6 +281,26 @@ public sealed class CostAnomalyService
         return result;
     }
 
+    /// <summary>
+    /// Feedback on an anomaly: its own series' verdicts, and for an account-level row also the verdicts on its service's
+    /// series (same provider, service and currency), judged with the service-level deviation of the same day, so marking
+    /// the service-level anomaly expected suppresses or lowers the account rows of the same incident too. The stronger
+    /// of the two applies (suppressed if either suppresses; the smaller score multiplier).
+    /// </summary>
+    private static FeedbackAssessment Assess(AnomalyFeedbackStore feedback, AnomalySeriesKey key, DateOnly day, double deviation, Dictionary<AnomalySeriesKey, SeriesModel> serviceModels)
+    {
+        var at = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var own = feedback.Assess(key.FeedbackKey, at, deviation);
+        var serviceKey = key with { Account = null };
+        if (key.Account is null || !serviceModels.TryGetValue(serviceKey, out var service) || service.IndexOf(day) is var i && (i < 0 || i >= service.Actual.Length))
+        {
+            return own;
+        }
+
+        var parent = feedback.Assess(serviceKey.FeedbackKey, at, SeverityPolicy.DeviationPercentage(service.Expected[i], service.Actual[i]));
+        return parent.Suppressed || parent.ScoreMultiplier < own.ScoreMultiplier ? parent : own;
+    }
+
     private static AnomalySeriesPoint[] Window(SeriesModel model, int index, decimal expected)
     {
         var start = Math.Max(0, index - 60);
@@ -281,7 +309,8 @@ public sealed class CostAnomalyService
         for (var i = start; i <= end; i++)
         {
             var e = i == index ? expected : model.Expected[i];
-            points[i - start] = new AnomalySeriesPoint(model.First.AddDays(i), model.Actual[i], e, e - model.HalfWidth, e + model.HalfWidth, model.Flagged[i]);
+            var half = model.HalfWidthAt(i);
+            points[i - start] = new AnomalySeriesPoint(model.First.AddDays(i), model.Actual[i], e, e - half, e + half, model.Flagged[i]);
         }
 
         return points;

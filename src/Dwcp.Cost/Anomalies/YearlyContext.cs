@@ -37,34 +37,23 @@ internal static class YearlyContext
     public const double MaxAllowance = 0.5;
 
     /// <summary>
-    /// Largest |log level move| completed before each day: element k is the largest move whose two windows both end
-    /// before day k (0 when none), so it only uses days before k.
+    /// The |log level move| at t = k − <see cref="MoveWindow"/>, whose two windows ([t − W, t) and [t, k)) both end
+    /// before day k, so it only uses days before k (0 when there is none yet). Near the series' start the window before
+    /// t is shorter (at least <see cref="MinMoveDays"/>), so a season the data opens with is seen ending. The largest of
+    /// these over k' ≤ k is the prior move u of day k.
     /// </summary>
-    public static double[] PriorMoves(double[] deseasonalised)
+    public static double MoveBefore(double[] deseasonalised, int k)
     {
-        var n = deseasonalised.Length;
-        var prior = new double[n + 1];
-        var best = 0.0;
-        for (var k = 0; k <= n; k++)
+        var t = k - MoveWindow;
+        if (t < MinMoveDays || k > deseasonalised.Length)
         {
-            // The move at t = k − W uses days [t − W, t) and [t, k): both complete before day k. Near the series' start
-            // the window before t is shorter (at least MinMoveDays), so a season the data opens with is seen ending.
-            var t = k - MoveWindow;
-            if (t >= MinMoveDays)
-            {
-                var from = Math.Max(0, t - MoveWindow);
-                var before = RobustStats.Median(deseasonalised.AsSpan(from, t - from));
-                var after = RobustStats.Median(deseasonalised.AsSpan(t, MoveWindow));
-                if (before > 0 && after > 0)
-                {
-                    best = Math.Max(best, Math.Abs(Math.Log(after / before)));
-                }
-            }
-
-            prior[k] = best;
+            return 0;
         }
 
-        return prior;
+        var from = Math.Max(0, t - MoveWindow);
+        var before = RobustStats.Median(deseasonalised.AsSpan(from, t - from));
+        var after = RobustStats.Median(deseasonalised.AsSpan(t, MoveWindow));
+        return before > 0 && after > 0 ? Math.Abs(Math.Log(after / before)) : 0;
     }
 
     /// <summary>The allowance e^u − 1 for a largest prior move u, capped at <see cref="MaxAllowance"/>.</summary>

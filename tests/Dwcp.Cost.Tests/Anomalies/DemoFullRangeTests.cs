@@ -34,6 +34,10 @@ public sealed partial class DemoAnomalyTests
                 && DateOnly.FromDateTime(a.Anomaly.Timestamp) <= incident.StartDate.AddDays(1) && a.Anomaly.ActualCost > a.Anomaly.ExpectedCost);
         }
 
+        // Every anomaly names at least one probable cause and action (the fallback rule fires whenever no other does).
+        Assert.All(report.Anomalies, a => Assert.NotEmpty(a.Anomaly.ProbableCauses));
+        Assert.All(report.Anomalies, a => Assert.NotEmpty(a.Anomaly.RecommendedActions));
+
         // Every reported day passes the absolute materiality floor (10 by default).
         Assert.All(report.Anomalies, a => Assert.True(a.Impact >= AnomalyMateriality.Default.MinImpact, $"{a.Id}: impact {a.Impact}"));
 
@@ -63,7 +67,10 @@ public sealed partial class DemoAnomalyTests
         // not record as incidents (a database or cache cluster started, stopped or resized: 11 days measured); and (c) the
         // first peak days above. Measured 25 in about 105 · 397 ≈ 41,700 series-days. 40 is that plus the peak's margin and room for a
         // detector change elsewhere; any one of the causes removed coming back (peak 90, storage 45, swings and steps below the floor 70) breaks it.
-        Assert.True(others.Count <= 40, $"{others.Count} false alarms over the demo year: {string.Join("; ", others.Take(50).Select(a => $"{a.Anomaly.Service} {a.Anomaly.Account} {a.Anomaly.Timestamp:yyyy-MM-dd} {a.Anomaly.DeviationPercentage:0}%"))}");
+        // Since the causal model (each day judged only from the days before it, issue 6 audit), measured 16: a lasting
+        // move is reported on its first day only, every incident day is found, and the first four weeks are warm-up.
+        // 30 keeps room and still fails if the new-level rule stops working (8 days per step: about 60).
+        Assert.True(others.Count <= 30, $"{others.Count} false alarms over the demo year: {string.Join("; ", others.Take(50).Select(a => $"{a.Anomaly.Service} {a.Anomaly.Account} {a.Anomaly.Timestamp:yyyy-MM-dd} {a.Anomaly.DeviationPercentage:0}%"))}");
     }
 }
 
