@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dwcp.Forecasting.Jobs;
 
 namespace Dwcp.Anomalies.Csv;
 
@@ -40,7 +41,7 @@ public static class SeriesCsv
             throw new AnomalyInputException(path, null, null, $"the file is empty; expected the header '{Header}' and at least one row.");
         }
 
-        var columns = Split(header).Select(c => c.Text.Trim()).ToList();
+        var columns = CsvFields.Split(header).Select(c => c.Text.Trim()).ToList();
         var iTs = columns.FindIndex(c => string.Equals(c, "timestamp", StringComparison.OrdinalIgnoreCase));
         var iValue = columns.FindIndex(c => string.Equals(c, "value", StringComparison.OrdinalIgnoreCase));
         if (iTs < 0 || iValue < 0)
@@ -58,25 +59,26 @@ public static class SeriesCsv
                 continue;
             }
 
-            var parts = Split(line);
+            var parts = CsvFields.Split(line);
             if (parts.Count != columns.Count)
             {
                 throw new AnomalyInputException(path, lineNo, null, $"expected {columns.Count} fields ({string.Join(',', columns)}) but found {parts.Count}: '{Truncate(line)}'. Quote a field that holds a comma.");
             }
 
             var (tsField, valueField) = (parts[iTs], parts[iValue]);
+            var (tsRaw, valueRaw) = (tsField.RawIn(line), valueField.RawIn(line));
             if (!TryParseTimestamp(tsField.Text.Trim(), out var ts))
             {
-                throw new AnomalyInputException(path, lineNo, "timestamp", $"'{Truncate(tsField.Raw)}' is not a timestamp; use 'YYYY-MM-DD HH:MM:SS' or ISO 8601 (e.g. 2024-03-01T00:00:00Z).");
+                throw new AnomalyInputException(path, lineNo, "timestamp", $"'{Truncate(tsRaw)}' is not a timestamp; use 'YYYY-MM-DD HH:MM:SS' or ISO 8601 (e.g. 2024-03-01T00:00:00Z).");
             }
 
             var styles = valueField.Quoted ? NumberStyles.Float | NumberStyles.AllowThousands : NumberStyles.Float;
             if (!double.TryParse(valueField.Text.Trim(), styles, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
             {
-                throw new AnomalyInputException(path, lineNo, "value", $"'{Truncate(valueField.Raw)}' is not a finite number; use digits with '.' as decimal separator.");
+                throw new AnomalyInputException(path, lineNo, "value", $"'{Truncate(valueRaw)}' is not a finite number; use digits with '.' as decimal separator.");
             }
 
-            rows.Add(new SeriesRow(lineNo, tsField.Raw, valueField.Raw, ts, value));
+            rows.Add(new SeriesRow(lineNo, tsRaw, valueRaw, ts, value));
         }
 
         if (rows.Count == 0)
@@ -90,62 +92,6 @@ public static class SeriesCsv
     /// <summary>Parses the timestamp forms the reader accepts (invariant culture; offsets converted to UTC).</summary>
     public static bool TryParseTimestamp(string text, out DateTime timestamp) =>
         DateTime.TryParseExact(text, Formats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out timestamp);
-
-    /// <summary>RFC 4180 fields of one line: the unquoted text, the field exactly as written (quotes kept, so it can be
-    /// written back unchanged), and whether it was quoted.</summary>
-    internal static List<(string Text, string Raw, bool Quoted)> Split(string line)
-    {
-        var fields = new List<(string, string, bool)>();
-        var i = 0;
-        while (true)
-        {
-            var start = i;
-            var text = new System.Text.StringBuilder();
-            var quoted = false;
-            if (i < line.Length && line[i] == '"')
-            {
-                quoted = true;
-                i++;
-                while (i < line.Length)
-                {
-                    if (line[i] == '"')
-                    {
-                        if (i + 1 < line.Length && line[i + 1] == '"')
-                        {
-                            text.Append('"');
-                            i += 2;
-                            continue;
-                        }
-
-                        i++;
-                        break;
-                    }
-
-                    text.Append(line[i++]);
-                }
-
-                while (i < line.Length && line[i] != ',')
-                {
-                    text.Append(line[i++]); // text after the closing quote is kept, as lenient readers do
-                }
-            }
-            else
-            {
-                while (i < line.Length && line[i] != ',')
-                {
-                    text.Append(line[i++]);
-                }
-            }
-
-            fields.Add((text.ToString(), line[start..i], quoted));
-            if (i >= line.Length)
-            {
-                return fields;
-            }
-
-            i++; // the comma
-        }
-    }
 
     private static string Truncate(string s) => s.Length <= 60 ? s : s[..57] + "...";
 }

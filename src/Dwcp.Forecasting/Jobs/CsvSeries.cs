@@ -185,49 +185,8 @@ internal static class CsvSeries
         return new PreparedSeries(id, times, values, freq, merged[^1].Format, filled);
     }
 
-    /// <summary>Splits one CSV line (RFC 4180 quoting, no embedded line breaks).</summary>
-    public static List<string> SplitLine(string line)
-    {
-        var r = new List<string>();
-        var sb = new StringBuilder();
-        bool quoted = false;
-        for (int i = 0; i < line.Length; i++)
-        {
-            char c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    sb.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    sb.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                r.Add(sb.ToString());
-                sb.Clear();
-            }
-            else
-            {
-                sb.Append(c);
-            }
-        }
-
-        r.Add(sb.ToString());
-        return r;
-    }
+    /// <summary>Splits one CSV line (RFC 4180 quoting, no embedded line breaks) into its unquoted field texts.</summary>
+    public static List<string> SplitLine(string line) => [.. CsvFields.Split(line).Select(f => f.Text)];
 
     public static string Quote(string s) =>
         s.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
