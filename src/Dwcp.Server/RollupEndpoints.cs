@@ -24,7 +24,7 @@ internal static class RollupEndpoints
     private static async Task<IResult> QueryAsync(HttpContext http, IServiceProvider services, CancellationToken ct)
     {
         var store = services.GetRequiredService<IRollupStore>(); // registered for either backend
-        var (query, error) = Parse(http.Request.Query, services.GetRequiredService<ICallerScope>().Current);
+        var (query, error) = Parse<RollupQuery>(http.Request.Query, services.GetRequiredService<ICallerScope>().Current);
         if (query is null)
         {
             return error!;
@@ -33,82 +33,82 @@ internal static class RollupEndpoints
         var rows = await store.QueryAsync(query with { Metric = Text(http.Request.Query, "metric") }, ct);
         return Results.Json(new
         {
-            rows = rows.Select(r => new
+            rows = rows.Select(r => Row(r.WindowStart, r.WindowEnd, r.WindowSize, r.Slide, r.EventType, r.ResourceId, r.Provider, r.Region, r.Service, r.Account, r.Tags, new()
             {
-                window_start = r.WindowStart,
-                window_end = r.WindowEnd,
-                window_size = r.WindowSize.ToString("c", CultureInfo.InvariantCulture),
-                slide = r.Slide.ToString("c", CultureInfo.InvariantCulture),
-                event_type = r.EventType,
-                resource_id = r.ResourceId,
-                provider = r.Provider,
-                region = r.Region,
-                service = r.Service,
-                account = r.Account,
-                tags = r.Tags,
-                metric = r.Metric,
-                event_count = r.EventCount,
-                count = r.Count,
-                sum = r.Sum,
-                min = r.Min,
-                max = r.Max,
-                avg = r.Average,
-                last = r.Last,
-                p50 = r.P50,
-                p95 = r.P95,
-                p99 = r.P99,
-            }),
+                ["metric"] = r.Metric,
+                ["event_count"] = r.EventCount,
+                ["count"] = r.Count,
+                ["sum"] = r.Sum,
+                ["min"] = r.Min,
+                ["max"] = r.Max,
+                ["avg"] = r.Average,
+                ["last"] = r.Last,
+                ["p50"] = r.P50,
+                ["p95"] = r.P95,
+                ["p99"] = r.P99,
+            })),
         });
     }
 
     private static async Task<IResult> QueryCustomAsync(HttpContext http, IServiceProvider services, CancellationToken ct)
     {
         var store = services.GetRequiredService<IRollupStore>();
-        var (s, error) = Parse(http.Request.Query, services.GetRequiredService<ICallerScope>().Current);
-        if (s is null)
+        var (query, error) = Parse<CustomRollupQuery>(http.Request.Query, services.GetRequiredService<ICallerScope>().Current);
+        if (query is null)
         {
             return error!;
         }
 
-        var rows = await store.QueryCustomAsync(
-            new CustomRollupQuery
-            {
-                From = s.From, To = s.To, WindowSize = s.WindowSize, EventType = s.EventType, ResourceId = s.ResourceId, Provider = s.Provider,
-                Region = s.Region, Service = s.Service, Account = s.Account, Accounts = s.Accounts, Tags = s.Tags, Limit = s.Limit, Name = Text(http.Request.Query, "name"),
-            },
-            ct);
+        var rows = await store.QueryCustomAsync(query with { Name = Text(http.Request.Query, "name") }, ct);
         return Results.Json(new
         {
-            rows = rows.Select(r => new
+            rows = rows.Select(r => Row(r.WindowStart, r.WindowEnd, r.WindowSize, r.Slide, r.EventType, r.ResourceId, r.Provider, r.Region, r.Service, r.Account, r.Tags, new()
             {
-                window_start = r.WindowStart,
-                window_end = r.WindowEnd,
-                window_size = r.WindowSize.ToString("c", CultureInfo.InvariantCulture),
-                slide = r.Slide.ToString("c", CultureInfo.InvariantCulture),
-                event_type = r.EventType,
-                resource_id = r.ResourceId,
-                provider = r.Provider,
-                region = r.Region,
-                service = r.Service,
-                account = r.Account,
-                tags = r.Tags,
-                name = r.Name,
-                type = r.Type,
-                value = double.IsFinite(r.Value) ? r.Value : (double?)null, // JSON has no NaN: undefined is null
-                partial = r.Partial,
-                event_count = r.EventCount,
-            }),
+                ["name"] = r.Name,
+                ["type"] = r.Type,
+                ["value"] = double.IsFinite(r.Value) ? r.Value : null, // JSON has no NaN: undefined is null
+                ["partial"] = r.Partial,
+                ["event_count"] = r.EventCount,
+            })),
         });
+    }
+
+    /// <summary>One JSON row: the window and series fields both endpoints share, then the kind's own fields, in order.</summary>
+    private static Dictionary<string, object?> Row(
+        DateTimeOffset start, DateTimeOffset end, TimeSpan size, TimeSpan slide, string eventType, string resourceId, string provider, string region,
+        string service, string account, string tags, Dictionary<string, object?> own)
+    {
+        var row = new Dictionary<string, object?>(11 + own.Count)
+        {
+            ["window_start"] = start,
+            ["window_end"] = end,
+            ["window_size"] = size.ToString("c", CultureInfo.InvariantCulture),
+            ["slide"] = slide.ToString("c", CultureInfo.InvariantCulture),
+            ["event_type"] = eventType,
+            ["resource_id"] = resourceId,
+            ["provider"] = provider,
+            ["region"] = region,
+            ["service"] = service,
+            ["account"] = account,
+            ["tags"] = tags,
+        };
+        foreach (var (key, value) in own)
+        {
+            row[key] = value;
+        }
+
+        return row;
     }
 
     /// <summary>The shared query-string filters plus the caller's scope (allowed accounts and restricted tag values, as
     /// GraphQL applies them), or a 400 saying what to fix.</summary>
-    private static (RollupQuery? Query, IResult? Error) Parse(IQueryCollection q, CostScope scope)
+    private static (T? Query, IResult? Error) Parse<T>(IQueryCollection q, CostScope scope)
+        where T : RollupSelection, new()
     {
-        RollupQuery query;
+        T query;
         try
         {
-            query = new RollupQuery
+            query = new T
             {
                 From = q["from"] is [{ } from] ? DateTimeOffset.Parse(from, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null,
                 To = q["to"] is [{ } to] ? DateTimeOffset.Parse(to, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null,
