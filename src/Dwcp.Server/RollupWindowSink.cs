@@ -28,10 +28,7 @@ public sealed class RollupWindowSink(IRollupStore store) : IWindowSink
         var rows = new List<WindowRollup>(capacity);
         foreach (var w in results)
         {
-            if (!w.IsFinal)
-            {
-                throw new ArgumentException($"The window {w.Start:O} + {w.Size} of {w.Series} is provisional; only closed windows are written as rollups.", nameof(results));
-            }
+            RequireFinal(w, nameof(results));
 
             var s = w.Series;
             foreach (var m in w.Metrics)
@@ -44,6 +41,14 @@ public sealed class RollupWindowSink(IRollupStore store) : IWindowSink
         return rows;
     }
 
+    private static void RequireFinal(WindowResult w, string parameter)
+    {
+        if (!w.IsFinal)
+        {
+            throw new ArgumentException($"The window {w.Start:O} + {w.Size} of {w.Series} is provisional; only closed windows are written as rollups.", parameter);
+        }
+    }
+
     /// <summary>The custom-aggregation rows of closed windows: one per window × series × value in <see cref="WindowResult.Custom"/>.</summary>
     /// <param name="results">Closed windows.</param>
     /// <returns>Their rows.</returns>
@@ -53,10 +58,7 @@ public sealed class RollupWindowSink(IRollupStore store) : IWindowSink
         var rows = new List<CustomRollup>();
         foreach (var w in results)
         {
-            if (!w.IsFinal)
-            {
-                throw new ArgumentException($"The window {w.Start:O} + {w.Size} of {w.Series} is provisional; only closed windows are written as rollups.", nameof(results));
-            }
+            RequireFinal(w, nameof(results));
 
             var s = w.Series;
             foreach (var c in w.Custom)

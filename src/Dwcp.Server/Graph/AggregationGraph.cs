@@ -26,13 +26,7 @@ public static class AggregationGraph
             .Description("Values of custom aggregations per window × series: OPEN windows are provisional, CLOSED ones final (the engine's recent history; stored ones are streamAggregationRollups). Ordered by window end, size and series.")
             .Argument<StringGraphType>("name", "Only this aggregation (default all).")
             .Argument<StreamWindowStateEnum>("state", a => a.DefaultValue = StreamWindowState.Closed)
-            .Argument<StringGraphType>("windowSize", "Only windows of this size (1m, 5m, …).")
-            .Argument<StringGraphType>("eventType", "Only this event type.")
-            .Argument<StringGraphType>("provider", "Only series of this provider.")
-            .Argument<StringGraphType>("region", "Only series of this region.")
-            .Argument<StringGraphType>("service", "Only series of this service.")
-            .Argument<StringGraphType>("account", "Only series of this account.")
-            .Argument<StringGraphType>("resourceId", "Only this resource (the engine must group by resource_id).")
+            .AddSeriesFilters("Only windows of this size (1m, 5m, …).")
             .Resolve(ResolveValues);
     }
 

@@ -108,15 +108,20 @@ public static class StreamGraph
 
     /// <summary>The filters shared by streamMetrics and streamWindows.</summary>
     internal static void AddStreamFilters<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field, string windowSizeHelp) => field
+        .AddSeriesFilters(windowSizeHelp)
+        .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("tags", "Only series with these grouped tags, as KEY=VALUE.")
+        .Argument<StreamAggregateEnum>("valueOf", a => a.DefaultValue = StreamAggregate.Avg);
+
+    /// <summary>The window-size and series filters of every stream field over the engine's windows (streamMetrics,
+    /// streamWindows, streamAggregations).</summary>
+    internal static FieldBuilder<TSource, TReturn> AddSeriesFilters<TSource, TReturn>(this FieldBuilder<TSource, TReturn> field, string windowSizeHelp) => field
         .Argument<StringGraphType>("windowSize", windowSizeHelp)
         .Argument<StringGraphType>("eventType", "Only this event type.")
         .Argument<StringGraphType>("provider", "Only series of this provider.")
         .Argument<StringGraphType>("region", "Only series of this region.")
         .Argument<StringGraphType>("service", "Only series of this service.")
         .Argument<StringGraphType>("account", "Only series of this account.")
-        .Argument<StringGraphType>("resourceId", "Only this resource (the engine must group by resource_id).")
-        .Argument<ListGraphType<NonNullGraphType<StringGraphType>>>("tags", "Only series with these grouped tags, as KEY=VALUE.")
-        .Argument<StreamAggregateEnum>("valueOf", a => a.DefaultValue = StreamAggregate.Avg);
+        .Argument<StringGraphType>("resourceId", "Only this resource (the engine must group by resource_id).");
 
     private static List<StreamMetricView> ResolveWindows(IResolveFieldContext ctx)
     {
