@@ -120,8 +120,12 @@ public static class RobustDecomposition
         return result;
     }
 
-    /// <summary>Centred moving median (window shrinks at the edges).</summary>
-    internal static double[] MovingMedian(ReadOnlySpan<double> values, int window)
+    /// <summary>Centred moving median: each point's median over ±window/2 points (the window shrinks at the edges, so the
+    /// last values use only the points before them).</summary>
+    /// <param name="values">The series.</param>
+    /// <param name="window">Window length (odd lengths are centred exactly).</param>
+    /// <returns>One median per point.</returns>
+    public static double[] MovingMedian(ReadOnlySpan<double> values, int window)
     {
         var n = values.Length;
         var result = new double[n];

@@ -75,7 +75,7 @@ internal static class CalendarCharges
         }
 
         references.Reverse();
-        var expected = SeriesModel.Cents(Median(references.Select(j => recurring[j]).ToArray()));
+        var expected = SeriesModel.Cents(SeriesModel.MedianOf(references.Select(j => recurring[j]).ToArray()));
         var change = Math.Abs(recurring[index] - expected);
         return (expected, references, change >= MinImpact && change > Tolerance * Math.Abs(expected));
     }
@@ -86,12 +86,5 @@ internal static class CalendarCharges
         var change = Math.Abs(actual - expected);
         var edge = Math.Max(MinImpact, Tolerance * Math.Abs(expected));
         return change == 0 ? 0 : 1 - (fpRate * (double)Math.Min(1m, edge / change));
-    }
-
-    private static decimal Median(decimal[] values)
-    {
-        Array.Sort(values);
-        var n = values.Length;
-        return n % 2 == 1 ? values[n / 2] : (values[(n / 2) - 1] + values[n / 2]) / 2;
     }
 }

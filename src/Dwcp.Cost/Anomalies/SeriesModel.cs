@@ -1,3 +1,4 @@
+using Dwcp.Anomalies.Detectors;
 using Dwcp.Anomalies.Statistics;
 
 namespace Dwcp.Cost.Anomalies;
@@ -332,7 +333,8 @@ internal sealed class SeriesModel
         return MedianOf(Actual.AsSpan(from, count).ToArray());
     }
 
-    private static decimal MedianOf(decimal[] window)
+    /// <summary>Median of a decimal window (sorted in place); 0 when empty.</summary>
+    internal static decimal MedianOf(decimal[] window)
     {
         Array.Sort(window);
         return window.Length == 0 ? 0 : window.Length % 2 == 1 ? window[window.Length / 2] : (window[(window.Length / 2) - 1] + window[window.Length / 2]) / 2;
@@ -357,7 +359,7 @@ internal sealed class SeriesModel
         var phase = new double[Period];
         var from = _window[index];
         var values0 = Enumerable.Range(from, index - from).Select(Value).ToArray();
-        var local = MovingMedian(values0, Period);
+        var local = RobustDecomposition.MovingMedian(values0, Period);
         var seasonal = values0.Length >= SeasonalMinDays;
         if (seasonal)
         {
@@ -424,21 +426,6 @@ internal sealed class SeriesModel
         }
 
         return _tRatio[dof];
-    }
-
-    /// <summary>Centred moving median (the window shrinks at the edges, so the last values use only the days before them).</summary>
-    private static double[] MovingMedian(double[] values, int window)
-    {
-        var result = new double[values.Length];
-        var half = window / 2;
-        for (var i = 0; i < values.Length; i++)
-        {
-            var lo = Math.Max(0, i - half);
-            var hi = Math.Min(values.Length - 1, i + half);
-            result[i] = RobustStats.Median(values.AsSpan(lo, hi - lo + 1));
-        }
-
-        return result;
     }
 
     /// <summary>Rounds to the cent, midpoint away from zero.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dwcp.Forecasting.Numerics;
 
 namespace Dwcp.Forecasting.Cost;
 
@@ -200,8 +201,8 @@ internal static class MonthlyPostings
 
     private static double Median(IEnumerable<double> values)
     {
-        var s = values.Order().ToArray();
-        return s.Length == 0 ? 0 : s.Length % 2 == 1 ? s[s.Length / 2] : (s[(s.Length / 2) - 1] + s[s.Length / 2]) / 2;
+        var a = values.ToArray();
+        return a.Length == 0 ? 0 : Stats.Quantile(a, 0.5); // type 7 at 0.5 is the median
     }
 
     /// <summary>Amount of the j-th future posting: <c>Anchor + Slope·j</c> (cut at 0 for non-negative amounts).</summary>
