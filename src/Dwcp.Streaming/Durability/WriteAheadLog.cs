@@ -21,8 +21,8 @@ internal sealed class WriteAheadLog : IDisposable
     private readonly long _segmentBytes;
     private readonly Lock _appendLock = new();
     private readonly SemaphoreSlim _flushGate = new(1, 1);
-    private readonly MemoryStream _payload = new();
-    private readonly BinaryWriter _payloadWriter;
+    private byte[] _payload = new byte[1 << 16]; // the batch being built, reused (grown, never shrunk) across batches
+    private int _payloadLength;
     private FileStream _file;
     private long _appended;
     private long _durable;
@@ -32,7 +32,6 @@ internal sealed class WriteAheadLog : IDisposable
     {
         _directory = directory;
         _segmentBytes = segmentBytes;
-        _payloadWriter = new BinaryWriter(_payload);
         SegmentId = segmentId;
         _file = OpenSegment(segmentId);
     }
@@ -60,25 +59,31 @@ internal sealed class WriteAheadLog : IDisposable
     /// <summary>Starts a batch record (call under the engine's accept gate).</summary>
     public void BeginBatch(long acceptTicks)
     {
-        _payload.SetLength(0);
-        _payloadWriter.Write((byte)1);
-        _payloadWriter.Write(acceptTicks);
-        _payloadWriter.Write(0); // count, patched in CommitBatch
+        _payload[0] = 1;
+        BinaryPrimitives.WriteInt64LittleEndian(_payload.AsSpan(1), acceptTicks);
+        BinaryPrimitives.WriteInt32LittleEndian(_payload.AsSpan(9), 0); // count, patched in CommitBatch
+        _payloadLength = 13;
         _pendingEvents = 0;
     }
 
     public void AddEvent(StreamEvent e, long horizon)
     {
-        _payloadWriter.Write(horizon);
-        EventCodec.Write(_payloadWriter, e);
+        var needed = 8 + EventCodec.MaxBytes(e);
+        if (_payload.Length - _payloadLength < needed)
+        {
+            Grow(needed);
+        }
+
+        var destination = _payload.AsSpan(_payloadLength);
+        BinaryPrimitives.WriteInt64LittleEndian(destination, horizon);
+        _payloadLength += 8 + EventCodec.Write(destination[8..], e);
         _pendingEvents++;
     }
 
     /// <summary>Frames and appends the batch to the current segment; returns its sequence for <see cref="WaitDurableAsync"/>.</summary>
     public long CommitBatch()
     {
-        _payloadWriter.Flush();
-        var payload = _payload.GetBuffer().AsSpan(0, (int)_payload.Length);
+        var payload = _payload.AsSpan(0, _payloadLength);
         BinaryPrimitives.WriteInt32LittleEndian(payload[9..], _pendingEvents);
         Span<byte> header = stackalloc byte[8];
         BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)payload.Length);
@@ -157,7 +162,6 @@ internal sealed class WriteAheadLog : IDisposable
             _file.Dispose();
         }
 
-        _payloadWriter.Dispose();
         _flushGate.Dispose();
     }
 
@@ -246,6 +250,18 @@ internal sealed class WriteAheadLog : IDisposable
         }
 
         return new WalBatch(acceptTicks, events);
+    }
+
+    private void Grow(long needed)
+    {
+        var size = Math.Max((long)_payload.Length * 2, _payloadLength + needed);
+        if (size > Array.MaxLength)
+        {
+            // As a MemoryStream would: a batch record cannot pass 2 GB.
+            throw new IOException($"A write-ahead log batch record would exceed {Array.MaxLength:N0} bytes; accept smaller batches.");
+        }
+
+        Array.Resize(ref _payload, (int)size);
     }
 
     private void RotateLocked()

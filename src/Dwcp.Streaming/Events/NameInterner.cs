@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.IO.Hashing;
 using System.Text;
 
 namespace Dwcp.Streaming.Events;
@@ -6,11 +7,16 @@ namespace Dwcp.Streaming.Events;
 /// <summary>
 /// Thread-safe string pool for metric, dimension and tag names/values decoded from UTF-8, so that repeated names cost no
 /// allocation and compare by reference. Bounded: past <see cref="Capacity"/> entries new strings are returned unpooled.
+/// UTF-8 lookups of ASCII names go first through a small two-way set-associative cache keyed by a hash of the bytes, so a
+/// hot name costs a hash and a byte/char comparison instead of a transcode and a dictionary lookup.
 /// </summary>
 public sealed class NameInterner
 {
+    private const int CacheSets = 1 << 14; // two ways each: 32,768 references (256 KiB), allocated on first UTF-8 lookup
+    private const int MaxCachedBytes = 128;
     private readonly ConcurrentDictionary<string, string> _pool = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private string?[]? _cache;
 
     /// <summary>Creates a pool.</summary>
     /// <param name="capacity">Most strings kept (default 1,000,000).</param>
@@ -69,6 +75,41 @@ public sealed class NameInterner
     /// <returns>The pooled string.</returns>
     public string InternUtf8(ReadOnlySpan<byte> utf8)
     {
+        if (utf8.IsEmpty || utf8.Length > MaxCachedBytes)
+        {
+            return InternUtf8Uncached(utf8);
+        }
+
+        // The cache holds only ASCII strings (one char per byte), so equal bytes mean an equal string. Races between
+        // threads can lose or duplicate an entry, never return a wrong one: each slot holds one immutable string.
+        var cache = _cache ?? InitCache();
+        var slot = (int)(XxHash3.HashToUInt64(utf8) & (CacheSets - 1)) * 2;
+        var first = Volatile.Read(ref cache[slot]);
+        if (first is not null && first.Length == utf8.Length && Ascii.Equals(utf8, first))
+        {
+            return first;
+        }
+
+        var second = Volatile.Read(ref cache[slot + 1]);
+        if (second is not null && second.Length == utf8.Length && Ascii.Equals(utf8, second))
+        {
+            Volatile.Write(ref cache[slot + 1], first); // most recently used first: the older entry is the one evicted
+            Volatile.Write(ref cache[slot], second);
+            return second;
+        }
+
+        var text = InternUtf8Uncached(utf8);
+        if (Ascii.IsValid(utf8))
+        {
+            Volatile.Write(ref cache[slot + 1], first);
+            Volatile.Write(ref cache[slot], text);
+        }
+
+        return text;
+    }
+
+    private string InternUtf8Uncached(ReadOnlySpan<byte> utf8)
+    {
         if (utf8.Length <= 256)
         {
             Span<char> buffer = stackalloc char[256];
@@ -77,5 +118,11 @@ public sealed class NameInterner
         }
 
         return Intern(Encoding.UTF8.GetString(utf8));
+    }
+
+    private string?[] InitCache()
+    {
+        Interlocked.CompareExchange(ref _cache, new string?[CacheSets * 2], null);
+        return _cache;
     }
 }

@@ -1,5 +1,6 @@
-using System.Buffers;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace Dwcp.Streaming.Events;
@@ -51,6 +52,11 @@ public sealed partial class NdjsonEventParser
             return null;
         }
 
+        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence && Iso8601.TryParseUtc(reader.ValueSpan, out var utc))
+        {
+            return utc;
+        }
+
         if (reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var value))
         {
             var raw = reader.ValueSpan;
@@ -79,51 +85,46 @@ public sealed partial class NdjsonEventParser
             return false;
         }
 
-        var scratch = ArrayPool<MetricValue>.Shared.Rent(16);
+        var inline = default(MetricScratch);
+        Span<MetricValue> scratch = inline;
         var count = 0;
-        try
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            var name = InternValue(ref reader);
+            reader.Read();
+            double value;
+            if (reader.TokenType == JsonTokenType.Number)
             {
-                var name = InternValue(ref reader);
-                reader.Read();
-                double value;
-                if (reader.TokenType == JsonTokenType.Number)
+                var parsed = (!reader.HasValueSequence && FastDouble.TryParse(reader.ValueSpan, out value)) || reader.TryGetDouble(out value);
+                if (!parsed || !double.IsFinite(value))
                 {
-                    if (!reader.TryGetDouble(out value) || !double.IsFinite(value))
-                    {
-                        error = new(lineNumber, "metrics." + name, $"metric '{name}' is out of the range of a double; send a finite number.");
-                        return false;
-                    }
-                }
-                else
-                {
-                    var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                    var nonFinite = text is not null && (text.Contains("nan", StringComparison.OrdinalIgnoreCase) || text.Contains("inf", StringComparison.OrdinalIgnoreCase));
-                    error = new(lineNumber, "metrics." + name, nonFinite
-                        ? $"metric '{name}' is '{text}'; NaN and Infinity are not accepted, send a finite number."
-                        : $"metric '{name}' must be a number, got {(text is null ? reader.TokenType.ToString() : "string '" + text + "'")}.");
+                    error = new(lineNumber, "metrics." + name, $"metric '{name}' is out of the range of a double; send a finite number.");
                     return false;
                 }
-
-                if (count == scratch.Length)
-                {
-                    var bigger = ArrayPool<MetricValue>.Shared.Rent(count * 2);
-                    scratch.AsSpan(0, count).CopyTo(bigger);
-                    ArrayPool<MetricValue>.Shared.Return(scratch);
-                    scratch = bigger;
-                }
-
-                scratch[count++] = new MetricValue(name, value);
+            }
+            else
+            {
+                var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                var nonFinite = text is not null && (text.Contains("nan", StringComparison.OrdinalIgnoreCase) || text.Contains("inf", StringComparison.OrdinalIgnoreCase));
+                error = new(lineNumber, "metrics." + name, nonFinite
+                    ? $"metric '{name}' is '{text}'; NaN and Infinity are not accepted, send a finite number."
+                    : $"metric '{name}' must be a number, got {(text is null ? reader.TokenType.ToString() : "string '" + text + "'")}.");
+                return false;
             }
 
-            metrics = ImmutableArray.Create(scratch.AsSpan(0, count));
-            return true;
+            if (count == scratch.Length)
+            {
+                var bigger = new MetricValue[count * 2];
+                scratch.CopyTo(bigger);
+                scratch = bigger;
+            }
+
+            scratch[count++] = new MetricValue(name, value);
         }
-        finally
-        {
-            ArrayPool<MetricValue>.Shared.Return(scratch, clearArray: true);
-        }
+
+        // One right-sized array per event, owned by the ImmutableArray (no second copy).
+        metrics = count == 0 ? [] : ImmutableCollectionsMarshal.AsImmutableArray(scratch[..count].ToArray());
+        return true;
     }
 
     private bool ReadTags(ref Utf8JsonReader reader, int lineNumber, out ImmutableArray<Tag> tags, out EventError? error)
@@ -141,7 +142,9 @@ public sealed partial class NdjsonEventParser
             return false;
         }
 
-        var builder = ImmutableArray.CreateBuilder<Tag>();
+        var inline = default(TagScratch);
+        Span<Tag> scratch = inline;
+        var count = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var key = InternValue(ref reader);
@@ -152,10 +155,31 @@ public sealed partial class NdjsonEventParser
                 return false;
             }
 
-            builder.Add(new Tag(key, InternValue(ref reader)));
+            if (count == scratch.Length)
+            {
+                var bigger = new Tag[count * 2];
+                scratch.CopyTo(bigger);
+                scratch = bigger;
+            }
+
+            scratch[count++] = new Tag(key, InternValue(ref reader));
         }
 
-        tags = builder.ToImmutable();
+        tags = count == 0 ? [] : ImmutableCollectionsMarshal.AsImmutableArray(scratch[..count].ToArray());
         return true;
     }
+}
+
+/// <summary>Room for the metrics of a typical event on the stack; more spill to a growing heap array.</summary>
+[InlineArray(16)]
+internal struct MetricScratch
+{
+    private MetricValue _element;
+}
+
+/// <summary>Room for the tags of a typical event on the stack; more spill to a growing heap array.</summary>
+[InlineArray(8)]
+internal struct TagScratch
+{
+    private Tag _element;
 }

@@ -38,7 +38,7 @@ public sealed partial class NdjsonEventParser
     /// <returns>One result per non-blank line, in order.</returns>
     public IReadOnlyList<ParsedLine> Parse(ReadOnlySpan<byte> ndjson)
     {
-        var results = new List<ParsedLine>();
+        var results = new List<ParsedLine>(ndjson.Count((byte)'\n') + 1);
         var lineNumber = 0;
         while (!ndjson.IsEmpty)
         {
@@ -191,88 +191,89 @@ public sealed partial class NdjsonEventParser
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("event_id"u8))
+                switch (Identify(ref reader))
                 {
-                    reader.Read();
-                    if (reader.TokenType != JsonTokenType.String)
-                    {
-                        error = new(lineNumber, "event_id", $"event_id must be a string, got {reader.TokenType}.");
-                        return null;
-                    }
+                    case WireField.EventId:
+                        reader.Read();
+                        if (reader.TokenType != JsonTokenType.String)
+                        {
+                            error = new(lineNumber, "event_id", $"event_id must be a string, got {reader.TokenType}.");
+                            return null;
+                        }
 
-                    eventId = reader.GetString();
-                }
-                else if (reader.ValueTextEquals("timestamp"u8))
-                {
-                    reader.Read();
-                    timestamp = ReadTimestamp(ref reader, lineNumber, out error);
-                    if (error is not null)
-                    {
-                        return null;
-                    }
-                }
-                else if (reader.ValueTextEquals("event_type"u8))
-                {
-                    if (!ReadString(ref reader, lineNumber, "event_type", out eventType, out error))
-                    {
-                        return null;
-                    }
-                }
-                else if (reader.ValueTextEquals("metrics"u8))
-                {
-                    reader.Read();
-                    if (!ReadMetrics(ref reader, lineNumber, out metrics, out error))
-                    {
-                        return null;
-                    }
-                }
-                else if (reader.ValueTextEquals("tags"u8))
-                {
-                    reader.Read();
-                    if (!ReadTags(ref reader, lineNumber, out tags, out error))
-                    {
-                        return null;
-                    }
-                }
-                else if (reader.ValueTextEquals("resource_id"u8))
-                {
-                    if (!ReadString(ref reader, lineNumber, "resource_id", out resource, out error))
-                    {
-                        return null;
-                    }
-                }
-                else if (reader.ValueTextEquals("provider"u8))
-                {
-                    if (!ReadString(ref reader, lineNumber, "provider", out provider, out error))
-                    {
-                        return null;
-                    }
-                }
-                else if (reader.ValueTextEquals("region"u8))
-                {
-                    if (!ReadString(ref reader, lineNumber, "region", out region, out error))
-                    {
-                        return null;
-                    }
-                }
-                else if (reader.ValueTextEquals("service"u8))
-                {
-                    if (!ReadString(ref reader, lineNumber, "service", out service, out error))
-                    {
-                        return null;
-                    }
-                }
-                else if (reader.ValueTextEquals("account"u8))
-                {
-                    if (!ReadString(ref reader, lineNumber, "account", out account, out error))
-                    {
-                        return null;
-                    }
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip(); // unknown fields are ignored
+                        eventId = reader.GetString();
+                        break;
+                    case WireField.Timestamp:
+                        reader.Read();
+                        timestamp = ReadTimestamp(ref reader, lineNumber, out error);
+                        if (error is not null)
+                        {
+                            return null;
+                        }
+
+                        break;
+                    case WireField.EventType:
+                        if (!ReadString(ref reader, lineNumber, "event_type", out eventType, out error))
+                        {
+                            return null;
+                        }
+
+                        break;
+                    case WireField.Metrics:
+                        reader.Read();
+                        if (!ReadMetrics(ref reader, lineNumber, out metrics, out error))
+                        {
+                            return null;
+                        }
+
+                        break;
+                    case WireField.Tags:
+                        reader.Read();
+                        if (!ReadTags(ref reader, lineNumber, out tags, out error))
+                        {
+                            return null;
+                        }
+
+                        break;
+                    case WireField.ResourceId:
+                        if (!ReadString(ref reader, lineNumber, "resource_id", out resource, out error))
+                        {
+                            return null;
+                        }
+
+                        break;
+                    case WireField.Provider:
+                        if (!ReadString(ref reader, lineNumber, "provider", out provider, out error))
+                        {
+                            return null;
+                        }
+
+                        break;
+                    case WireField.Region:
+                        if (!ReadString(ref reader, lineNumber, "region", out region, out error))
+                        {
+                            return null;
+                        }
+
+                        break;
+                    case WireField.Service:
+                        if (!ReadString(ref reader, lineNumber, "service", out service, out error))
+                        {
+                            return null;
+                        }
+
+                        break;
+                    case WireField.Account:
+                        if (!ReadString(ref reader, lineNumber, "account", out account, out error))
+                        {
+                            return null;
+                        }
+
+                        break;
+                    default:
+                        reader.Read();
+                        reader.Skip(); // unknown fields are ignored
+                        break;
                 }
             }
 
