@@ -20,7 +20,7 @@ public sealed class OnlineAnomalyDetector
     private readonly List<double>? _searchBuffer;
     private Ensemble _ensemble;
     private DateTime? _lastTimestamp;
-    private readonly double[] _recentP;
+    private double[] _recentP = [];
     private long _pCount;
     private readonly ResonanceDetector? _resonance;
 
@@ -36,11 +36,11 @@ public sealed class OnlineAnomalyDetector
         }
         else
         {
-            _searchBuffer = new List<double>(_options.PeriodSearchLength);
+            // Grows with the values seen: a detector that never reaches the search length never reserves it.
+            _searchBuffer = [];
             _ensemble = new Ensemble(0, 0, _options);
         }
 
-        _recentP = new double[Math.Max(1, _options.RefractoryLength)];
         // Outside the ensemble: it needs no period, so it is not rebuilt when the period is found.
         _resonance = (_options.Components & EnsembleComponents.Resonance) != 0 ? new ResonanceDetector(_options.Resonance) : null;
     }
@@ -152,7 +152,14 @@ public sealed class OnlineAnomalyDetector
             recentMin = Math.Min(recentMin, _recentP[i]);
         }
 
-        _recentP[(int)(_pCount % length)] = p;
+        var slot = (int)(_pCount % length);
+        if (slot >= _recentP.Length)
+        {
+            // Not full yet (slot == _pCount < length): the ring holds p-values 0.._pCount-1 in order, so growing keeps them.
+            Array.Resize(ref _recentP, (int)Math.Min(length, Math.Max(16, 2L * _recentP.Length)));
+        }
+
+        _recentP[slot] = p;
         _pCount++;
         return p <= _options.RefractoryPValue && p >= recentMin * _options.RefractoryRatio ? _options.RefractoryPValue : p;
     }
@@ -177,7 +184,7 @@ public sealed class OnlineAnomalyDetector
         private readonly IntervalBreachDetector _breach;
         private readonly CusumDetector _cusum;
         private readonly SpectralResidualDetector _spectral;
-        private readonly BayesianChangePointDetector _bocpd;
+        private readonly BayesianChangePointDetector? _bocpd;
         private readonly WindowShiftDetector _meanShift;
         private readonly WindowShiftDetector _varianceShift;
         private readonly OnlineSeasonalResidualDetector? _longResidual;
@@ -205,7 +212,7 @@ public sealed class OnlineAnomalyDetector
                 : new SeasonalConformalForecaster(period));
             _cusum = new CusumDetector();
             _spectral = new SpectralResidualDetector();
-            _bocpd = new BayesianChangePointDetector();
+            _bocpd = Has(EnsembleComponents.BayesianChangePoint) ? new BayesianChangePointDetector() : null;
             _meanShift = new WindowShiftDetector(o.ShiftWindow);
             _varianceShift = new WindowShiftDetector(o.ShiftWindow, variance: true);
             // Optional parts are only allocated when selected: a server keeps thousands of these.
@@ -259,7 +266,7 @@ public sealed class OnlineAnomalyDetector
             _stats[1] = Has(EnsembleComponents.IntervalBreach) ? _breach.Update(value) : 0;
             _stats[2] = Has(EnsembleComponents.Cusum) ? _cusum.Update(_residual.LastZ) : 0;
             _stats[3] = Has(EnsembleComponents.SpectralResidual) ? _spectral.Update(value) : 0;
-            _stats[4] = Has(EnsembleComponents.BayesianChangePoint) ? _bocpd.Update(_residual.LastZ) : 0;
+            _stats[4] = _bocpd?.Update(_residual.LastZ) ?? 0;
             _stats[5] = Has(EnsembleComponents.MeanShift) ? _meanShift.Update(_residual.LastZ) : 0;
             _stats[6] = Has(EnsembleComponents.VarianceShift) ? _varianceShift.Update(_residual.LastZ) : 0;
             _stats[7] = _longResidual?.Update(value) ?? 0;

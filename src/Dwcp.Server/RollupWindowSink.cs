@@ -20,28 +20,27 @@ public sealed class RollupWindowSink(IRollupStore store) : IWindowSink
     {
         ArgumentNullException.ThrowIfNull(results);
         var capacity = 0;
-        foreach (var w in results)
+        for (var i = 0; i < results.Count; i++)
         {
-            capacity += w.Metrics.Count;
+            capacity += results[i].Metrics.Count;
         }
 
+        // Indexed loops: a foreach over the IReadOnlyList of each window would allocate an enumerator per window.
         var rows = new List<WindowRollup>(capacity);
-        foreach (var w in results)
+        for (var i = 0; i < results.Count; i++)
         {
+            var w = results[i];
             RequireFinal(w, nameof(results));
-
-            var s = w.Series;
-            foreach (var m in w.Metrics)
+            for (var j = 0; j < w.Metrics.Count; j++)
             {
-                rows.Add(new WindowRollup(w.Start, w.End, w.Size, w.Slide, s.EventType, s.ResourceId, s.Provider, s.Region, s.Service, s.Account, s.Tags,
-                    m.Metric, w.EventCount, m.Count, m.Sum, m.Min, m.Max, m.Average, m.Last, m.LastTimestamp, m.P50, m.P95, m.P99));
+                rows.Add(WindowRollupRows.Row(w, j));
             }
         }
 
         return rows;
     }
 
-    private static void RequireFinal(WindowResult w, string parameter)
+    internal static void RequireFinal(WindowResult w, string parameter)
     {
         if (!w.IsFinal)
         {
@@ -55,14 +54,23 @@ public sealed class RollupWindowSink(IRollupStore store) : IWindowSink
     public static List<CustomRollup> ToCustomRollups(IReadOnlyList<WindowResult> results)
     {
         ArgumentNullException.ThrowIfNull(results);
-        var rows = new List<CustomRollup>();
-        foreach (var w in results)
+        var capacity = 0;
+        for (var i = 0; i < results.Count; i++)
         {
+            capacity += results[i].Custom.Count;
+        }
+
+        var rows = new List<CustomRollup>(capacity);
+        for (var i = 0; i < results.Count; i++)
+        {
+            var w = results[i];
             RequireFinal(w, nameof(results));
 
             var s = w.Series;
-            foreach (var c in w.Custom)
+            var custom = w.Custom;
+            for (var j = 0; j < custom.Count; j++)
             {
+                var c = custom[j];
                 rows.Add(new CustomRollup(w.Start, w.End, w.Size, w.Slide, s.EventType, s.ResourceId, s.Provider, s.Region, s.Service, s.Account, s.Tags,
                     c.Name, TypeName(c.Type), c.Value, c.Partial, w.EventCount));
             }
@@ -74,9 +82,26 @@ public sealed class RollupWindowSink(IRollupStore store) : IWindowSink
     /// <summary>The JSON name of an aggregation type (<c>WeightedAverage</c> → <c>weighted_average</c>), as stored.</summary>
     /// <param name="type">The type.</param>
     /// <returns>Its snake_case name.</returns>
-    public static string TypeName(AggregationType type)
+    public static string TypeName(AggregationType type) =>
+        (uint)type < (uint)TypeNames.Length ? TypeNames[(int)type] : SnakeCase(type.ToString());
+
+    // One name per defined type, built once: a custom row then costs no string of its own.
+    private static readonly string[] TypeNames = BuildTypeNames();
+
+    private static string[] BuildTypeNames()
     {
-        var name = type.ToString();
+        var values = Enum.GetValues<AggregationType>();
+        var names = new string[values.Length == 0 ? 0 : values.Max(v => (int)v) + 1];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = SnakeCase(((AggregationType)i).ToString());
+        }
+
+        return names;
+    }
+
+    private static string SnakeCase(string name)
+    {
         var sb = new System.Text.StringBuilder(name.Length + 4);
         for (var i = 0; i < name.Length; i++)
         {
@@ -94,7 +119,8 @@ public sealed class RollupWindowSink(IRollupStore store) : IWindowSink
     /// <inheritdoc />
     public async ValueTask WriteAsync(IReadOnlyList<WindowResult> results, CancellationToken cancellationToken)
     {
-        var rows = ToRollups(results);
+        // The metric rows are made as the store reads them (WindowRollupRows): a group's rows do not all live through the write.
+        var rows = new WindowRollupRows(results);
         var custom = ToCustomRollups(results);
         for (var attempt = 1; ; attempt++)
         {

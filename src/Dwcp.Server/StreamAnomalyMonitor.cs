@@ -24,133 +24,6 @@ public sealed class StreamAnomalyFeed
     public IDisposable Subscribe(Action<IReadOnlyList<StreamAnomaly>> handler) => _fanOut.Subscribe(handler);
 }
 
-/// <summary>Identity of a stream detector: metric, window size and slide, series.</summary>
-internal readonly record struct StreamSeriesId(string Metric, long SizeTicks, long SlideTicks, SeriesKey Series);
-
-/// <summary>
-/// One <see cref="OnlineAnomalyDetector"/> per <see cref="StreamSeriesId"/> (and one <see cref="OnlineMultivariateDetector"/>
-/// per window series and size, under the metric name <see cref="StreamAnomaly.Multivariate"/>), at most <c>capacity</c> of them. When the book
-/// is full, a new series takes the place of the least recently updated one only if that one is idle (no window for
-/// <see cref="IdleWindows"/> of its own window sizes; the evicted series starts over, warming up, if it returns); otherwise
-/// the new series is not scored (counted by <c>onSkip</c>). Evicting active series to admit new ones would rebuild ~100 KB
-/// detectors on every window and never let any of them warm up. Not thread-safe: one reader of closed windows owns it.
-/// </summary>
-internal sealed class StreamDetectorBook(int capacity, OnlineDetectorOptions detectorOptions, int expectedCount, Action onEvict, Action? onSkip = null)
-{
-    /// <summary>Windows without an update after which a tracked series may give its place to a new one.</summary>
-    public const int IdleWindows = 10;
-
-    private readonly Dictionary<StreamSeriesId, LinkedListNode<Tracked>> _map = [];
-    private readonly LinkedList<Tracked> _lru = new();
-
-    public int Count => _map.Count;
-
-    /// <summary>Scores a window value; null when the window is not after the last one scored for the series (a replay).</summary>
-    public (AnomalyScore Score, double Expected)? Update(in StreamSeriesId id, DateTimeOffset end, double value)
-    {
-        if (Admit(id, end, key => new Tracked(key, new OnlineAnomalyDetector(detectorOptions), expectedCount)) is not { } t
-            || (t.LastEnd is { } last && end <= last))
-        {
-            return null;
-        }
-
-        t.LastEnd = end;
-        var expected = t.Median() ?? value;
-        var score = t.Detector!.Score(end.UtcDateTime, value);
-        t.Push(value);
-        return (score, expected);
-    }
-
-    /// <summary>
-    /// Scores a window's metrics together with the series' <see cref="OnlineMultivariateDetector"/> (one book entry, under
-    /// <see cref="StreamAnomaly.Multivariate"/>); <paramref name="metrics"/> in a fixed (ordinal) order. When the set of
-    /// metrics differs from the tracked one, the detector starts over for the new set. Null: a replay, not admitted, or
-    /// still warming up.
-    /// </summary>
-    public MultivariateScore? UpdateMultivariate(in StreamSeriesId id, DateTimeOffset end, string[] metrics, double[] values, Func<int, OnlineMultivariateDetector> create)
-    {
-        if (Admit(id, end, static key => new Tracked(key, null, 1)) is not { } t || (t.LastEnd is { } last && end <= last))
-        {
-            return null;
-        }
-
-        t.LastEnd = end;
-        if (t.Multivariate is null || t.Metrics is null || !t.Metrics.AsSpan().SequenceEqual(metrics))
-        {
-            t.Metrics = metrics;
-            t.Multivariate = create(metrics.Length);
-        }
-
-        return t.Multivariate.Score(values);
-    }
-
-    /// <summary>The tracked entry of <paramref name="id"/>, admitting it when there is room or an idle entry to replace.</summary>
-    private Tracked? Admit(in StreamSeriesId id, DateTimeOffset end, Func<StreamSeriesId, Tracked> create)
-    {
-        if (_map.TryGetValue(id, out var node))
-        {
-            _lru.Remove(node);
-            _lru.AddFirst(node);
-            return node.Value;
-        }
-
-        if (_map.Count >= capacity && _lru.Last is { } oldest)
-        {
-            var idleFor = oldest.Value.LastEnd is { } lastEnd ? end - lastEnd : TimeSpan.MaxValue;
-            if (idleFor.Ticks <= IdleWindows * oldest.Value.Id.SizeTicks)
-            {
-                onSkip?.Invoke();
-                return null;
-            }
-
-            _lru.RemoveLast();
-            _map.Remove(oldest.Value.Id);
-            onEvict();
-        }
-
-        node = _lru.AddFirst(create(id));
-        _map[id] = node;
-        return node.Value;
-    }
-
-    private sealed class Tracked(StreamSeriesId id, OnlineAnomalyDetector? detector, int window)
-    {
-        private readonly double[] _ring = new double[window];
-        private int _count;
-        private int _next;
-
-        public StreamSeriesId Id { get; } = id;
-
-        public OnlineAnomalyDetector? Detector { get; } = detector;
-
-        public OnlineMultivariateDetector? Multivariate { get; set; }
-
-        public string[]? Metrics { get; set; }
-
-        public DateTimeOffset? LastEnd { get; set; }
-
-        public void Push(double value)
-        {
-            _ring[_next] = value;
-            _next = (_next + 1) % _ring.Length;
-            _count = Math.Min(_count + 1, _ring.Length);
-        }
-
-        public double? Median()
-        {
-            if (_count == 0)
-            {
-                return null;
-            }
-
-            Span<double> sorted = stackalloc double[_count];
-            _ring.AsSpan(0, _count).CopyTo(sorted);
-            sorted.Sort();
-            return _count % 2 == 1 ? sorted[_count / 2] : (sorted[(_count / 2) - 1] + sorted[_count / 2]) / 2;
-        }
-    }
-}
-
 /// <summary>
 /// Scores every metric of every closed window of the real-time engine with an online detector per metric × series ×
 /// window size (<see cref="StreamDetectorBook"/>), and publishes flagged windows as <see cref="StreamAnomaly"/> on the
@@ -245,16 +118,24 @@ internal sealed class StreamAnomalyMonitor(
             return null;
         }
 
+        // Nothing below allocates unless a detector is created or an anomaly published: the series is hashed once for
+        // all of the window's metrics, and the metrics are walked by index (no enumerator).
+        var series = window.Series;
+        var seriesHash = series.GetHashCode();
+        var sizeTicks = window.Size.Ticks;
+        var slideTicks = window.Slide.Ticks;
         List<StreamAnomaly>? found = null;
-        foreach (var m in window.Metrics)
+        var metrics = window.Metrics;
+        for (var i = 0; i < metrics.Count; i++)
         {
+            var m = metrics[i];
             var value = ValueOf(m, options.StreamValue);
             if (!double.IsFinite(value))
             {
                 continue;
             }
 
-            var id = new StreamSeriesId(m.Metric, window.Size.Ticks, window.Slide.Ticks, window.Series);
+            var id = new StreamSeriesId(m.Metric, sizeTicks, slideTicks, series, seriesHash);
             if (_book.Update(id, window.End, value) is not var (score, expected))
             {
                 continue;
@@ -272,60 +153,105 @@ internal sealed class StreamAnomalyMonitor(
 
         if (options.StreamMultivariate)
         {
-            ScoreTogether(window, ref found);
+            ScoreTogether(window, seriesHash, ref found);
         }
 
         return found;
     }
 
+    // Scratch of ScoreTogether (one pump thread owns the monitor): the window's metrics with finite values, by name.
+    private readonly string[] _names = new string[MultivariateMetricsLimit];
+    private readonly double[] _values = new double[MultivariateMetricsLimit];
+
+    // Made once: a method group passed per window would be a new delegate per window.
+    private readonly Func<int, OnlineMultivariateDetector> _createMultivariate = options.CreateMultivariateDetector;
+
+    private const int MultivariateMetricsLimit = 32;
+
     /// <summary>
     /// The window's metrics together (when it has at least two finite ones; the first <see cref="AnomalyAlertOptions.MaxMultivariateMetrics"/>
     /// by name): one <see cref="OnlineMultivariateDetector"/> per series and window size, in the same book.
     /// </summary>
-    private void ScoreTogether(WindowResult window, ref List<StreamAnomaly>? found)
+    private void ScoreTogether(WindowResult window, int seriesHash, ref List<StreamAnomaly>? found)
     {
-        var pairs = new List<(string Metric, double Value)>(window.Metrics.Count);
-        foreach (var m in window.Metrics)
+        var names = _names;
+        var values = _values;
+        var count = SelectTogether(window.Metrics, options.StreamValue, Math.Clamp(options.MaxMultivariateMetrics, 2, MultivariateMetricsLimit), names, values);
+        if (count < 2)
         {
-            var value = ValueOf(m, options.StreamValue);
-            if (double.IsFinite(value))
+            Array.Clear(names, 0, count);
+            return;
+        }
+
+        var id = new StreamSeriesId(StreamAnomaly.Multivariate, window.Size.Ticks, window.Slide.Ticks, window.Series, seriesHash);
+        var score = _book.UpdateMultivariate(id, window.End, names.AsSpan(0, count), values.AsSpan(0, count), _createMultivariate);
+        if (score is not null)
+        {
+            counters.MultivariateScored();
+            if (score.IsAnomaly)
             {
-                pairs.Add((m.Metric, value));
+                Publish(window, id, score, names.AsSpan(0, count), values.AsSpan(0, count), ref found);
             }
         }
 
-        if (pairs.Count < 2)
+        Array.Clear(names, 0, count); // no references to the window's strings outlive it
+    }
+
+    /// <summary>
+    /// The metrics scored together: the first <paramref name="most"/> with a finite value, in ordinal name order, into
+    /// <paramref name="names"/> and <paramref name="values"/> (at least <paramref name="most"/> long); returns how many.
+    /// Kept sorted by insertion, so it is the same set and order as sorting all finite metrics and cutting the list (a
+    /// window's metric names are distinct), without allocating.
+    /// </summary>
+    internal static int SelectTogether(IReadOnlyList<MetricAggregate> metrics, StreamAggregate of, int most, string[] names, double[] values)
+    {
+        var count = 0;
+        for (var i = 0; i < metrics.Count; i++)
+        {
+            var m = metrics[i];
+            var value = ValueOf(m, of);
+            if (!double.IsFinite(value))
+            {
+                continue;
+            }
+
+            var at = count;
+            while (at > 0 && string.CompareOrdinal(names[at - 1], m.Metric) > 0)
+            {
+                at--;
+            }
+
+            if (at >= most)
+            {
+                continue;
+            }
+
+            for (var k = Math.Min(count, most - 1); k > at; k--)
+            {
+                names[k] = names[k - 1];
+                values[k] = values[k - 1];
+            }
+
+            names[at] = m.Metric;
+            values[at] = value;
+            count = Math.Min(count + 1, most);
+        }
+
+        return count;
+    }
+
+    private void Publish(WindowResult window, in StreamSeriesId id, MultivariateScore score, ReadOnlySpan<string> names, ReadOnlySpan<double> values, ref List<StreamAnomaly>? found)
+    {
+        if (score.Drivers.Length == 0)
         {
             return;
         }
 
-        pairs.Sort((a, b) => string.CompareOrdinal(a.Metric, b.Metric));
-        var most = Math.Clamp(options.MaxMultivariateMetrics, 2, 32);
-        if (pairs.Count > most)
+        var drivers = new StreamAnomalyDriver[score.Drivers.Length];
+        for (var k = 0; k < drivers.Length; k++)
         {
-            pairs.RemoveRange(most, pairs.Count - most);
-        }
-
-        var names = pairs.Select(p => p.Metric).ToArray();
-        var values = pairs.Select(p => p.Value).ToArray();
-        var id = new StreamSeriesId(StreamAnomaly.Multivariate, window.Size.Ticks, window.Slide.Ticks, window.Series);
-        if (_book.UpdateMultivariate(id, window.End, names, values, options.CreateMultivariateDetector) is not { } score)
-        {
-            return;
-        }
-
-        counters.MultivariateScored();
-        if (!score.IsAnomaly)
-        {
-            return;
-        }
-
-        var drivers = score.Drivers
-            .Select(j => new StreamAnomalyDriver(names[j], values[j], score.Expected[j], score.Z[j], score.Distance > 0 ? score.Influence[j] / score.Distance : 0))
-            .ToArray();
-        if (drivers.Length == 0)
-        {
-            return;
+            var j = score.Drivers[k];
+            drivers[k] = new StreamAnomalyDriver(names[j], values[j], score.Expected[j], score.Z[j], score.Distance > 0 ? score.Influence[j] / score.Distance : 0);
         }
 
         var top = drivers[0];

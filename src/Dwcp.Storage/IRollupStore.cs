@@ -69,13 +69,42 @@ public sealed record WindowRollup(
     DateTimeOffset WindowStart, DateTimeOffset WindowEnd, TimeSpan WindowSize, TimeSpan Slide,
     string EventType, string ResourceId, string Provider, string Region, string Service, string Account, string Tags,
     string Metric, long EventCount, long Count, double Sum, double Min, double Max, double Average, double Last,
-    DateTimeOffset LastTimestamp, double P50, double P95, double P99)
+    DateTimeOffset LastTimestamp, double P50, double P95, double P99) : IKeyedRollup<WindowRollupKey>
 {
     /// <summary>The rows of a batch with one row per <see cref="Key"/>: a later row replaces an earlier one, as in the store.</summary>
     public static IReadOnlyCollection<WindowRollup> LastPerKey(IReadOnlyList<WindowRollup> rollups) =>
-        RollupBatch.LastPerKey(rollups, r => r.Key);
+        RollupBatch.LastPerKey<WindowRollup, WindowRollupKey>(rollups);
 
     /// <summary>The identity of the row: rewriting a row with the same key replaces it.</summary>
-    public (DateTimeOffset Start, TimeSpan Size, TimeSpan Slide, string EventType, string ResourceId, string Provider, string Region, string Service, string Account, string Tags, string Metric) Key =>
-        (WindowStart, WindowSize, Slide, EventType, ResourceId, Provider, Region, Service, Account, Tags, Metric);
+    public WindowRollupKey Key => new(WindowStart, WindowSize, Slide, EventType, ResourceId, Provider, Region, Service, Account, Tags, Metric);
+}
+
+/// <summary>
+/// The identity of a <see cref="WindowRollup"/>: window, series and metric. A value type with field-wise equality, so
+/// hashing and comparing keys allocates nothing. Window starts compare as instants (<see cref="DateTimeOffset.Equals(DateTimeOffset)"/>).
+/// </summary>
+/// <param name="Start">Window start.</param>
+/// <param name="Size">Window length.</param>
+/// <param name="Slide">Distance between window starts.</param>
+/// <param name="EventType">Event type.</param>
+/// <param name="ResourceId">Resource id.</param>
+/// <param name="Provider">Provider.</param>
+/// <param name="Region">Region.</param>
+/// <param name="Service">Service.</param>
+/// <param name="Account">Account.</param>
+/// <param name="Tags">Grouped tags.</param>
+/// <param name="Metric">Metric name.</param>
+public readonly record struct WindowRollupKey(
+    DateTimeOffset Start, TimeSpan Size, TimeSpan Slide, string EventType, string ResourceId, string Provider, string Region, string Service,
+    string Account, string Tags, string Metric) : IRollupKey
+{
+    /// <summary>Equal keys give equal fingerprints: the window start as an instant (UTC ticks), the other fields as they compare.</summary>
+    ulong IRollupKey.Fingerprint()
+    {
+        var h = KeyHash64.Add(KeyHash64.Seed, Start.UtcTicks);
+        h = KeyHash64.Add(KeyHash64.Add(h, Size.Ticks), Slide.Ticks);
+        h = KeyHash64.Add(KeyHash64.Add(KeyHash64.Add(KeyHash64.Add(h, EventType), ResourceId), Provider), Region);
+        h = KeyHash64.Add(KeyHash64.Add(KeyHash64.Add(KeyHash64.Add(h, Service), Account), Tags), Metric);
+        return h;
+    }
 }

@@ -17,8 +17,11 @@ public sealed class SpectralResidualDetector : IOnlineDetector
     private readonly int _averageFilter;
     private readonly int _scoreWindow;
     private readonly double[] _ring;
-    private readonly Complex[] _buffer;
-    private readonly double[] _work;
+    // Only needed once the window is full: a server keeps thousands of detectors that may never get there.
+    private Complex[]? _buffer;
+    private double[]? _work;
+    private double[]? _logAmp;
+    private double[]? _saliency;
     private long _count;
 
     /// <summary>Creates the detector; <paramref name="fftLength"/> must be a power of two (window + extension).</summary>
@@ -35,8 +38,6 @@ public sealed class SpectralResidualDetector : IOnlineDetector
         _averageFilter = averageFilter;
         _scoreWindow = Math.Min(scoreWindow, _window - 1);
         _ring = new double[_window];
-        _buffer = new Complex[fftLength];
-        _work = new double[fftLength];
     }
 
     /// <inheritdoc />
@@ -50,6 +51,10 @@ public sealed class SpectralResidualDetector : IOnlineDetector
         }
 
         var start = (int)(_count % _window);
+        _work ??= new double[_fftLength];
+        _buffer ??= new Complex[_fftLength];
+        _logAmp ??= new double[_fftLength];
+        _saliency ??= new double[_fftLength];
         for (var i = 0; i < _window; i++)
         {
             _work[i] = _ring[(start + i) % _window];
@@ -72,12 +77,17 @@ public sealed class SpectralResidualDetector : IOnlineDetector
             _work[i] = next;
         }
 
-        var saliency = Saliency(_work, _averageFilter, _buffer);
-        return ScoreAt(saliency, _window - 1, _scoreWindow);
+        Saliency(_work, _averageFilter, _buffer, _logAmp, _saliency);
+        return ScoreAt(_saliency, _window - 1, _scoreWindow);
     }
 
     /// <summary>Saliency map of a window (length a power of two).</summary>
-    public static double[] Saliency(ReadOnlySpan<double> values, int averageFilter = 3) => Saliency(values, averageFilter, new Complex[values.Length]);
+    public static double[] Saliency(ReadOnlySpan<double> values, int averageFilter = 3)
+    {
+        var saliency = new double[values.Length];
+        Saliency(values, averageFilter, new Complex[values.Length], new double[values.Length], saliency);
+        return saliency;
+    }
 
     /// <summary>Batch SR: the score of every point, each from the window that ends at it (same as streaming the series).</summary>
     public static double[] ScoreSeries(ReadOnlySpan<double> values, int fftLength = 64)
@@ -92,7 +102,9 @@ public sealed class SpectralResidualDetector : IOnlineDetector
         return scores;
     }
 
-    private static double[] Saliency(ReadOnlySpan<double> values, int q, Complex[] buffer)
+    /// <summary>The saliency map into <paramref name="sal"/>, with <paramref name="buffer"/> and <paramref name="logAmp"/> as
+    /// scratch (all of the values' length): the streaming detector reuses its own, so a point allocates nothing.</summary>
+    private static void Saliency(ReadOnlySpan<double> values, int q, Complex[] buffer, Span<double> logAmp, Span<double> sal)
     {
         var n = values.Length;
         for (var i = 0; i < n; i++)
@@ -101,7 +113,6 @@ public sealed class SpectralResidualDetector : IOnlineDetector
         }
 
         Statistics.Fft.Transform(buffer, inverse: false);
-        var logAmp = new double[n];
         for (var i = 0; i < n; i++)
         {
             logAmp[i] = Math.Log(buffer[i].Magnitude + 1e-8);
@@ -126,16 +137,13 @@ public sealed class SpectralResidualDetector : IOnlineDetector
         }
 
         Statistics.Fft.Transform(buffer, inverse: true);
-        var sal = new double[n];
         for (var i = 0; i < n; i++)
         {
             sal[i] = buffer[i].Magnitude;
         }
-
-        return sal;
     }
 
-    private static double ScoreAt(double[] saliency, int index, int scoreWindow)
+    private static double ScoreAt(ReadOnlySpan<double> saliency, int index, int scoreWindow)
     {
         double s = 0;
         for (var j = index - scoreWindow; j < index; j++)

@@ -6,6 +6,9 @@ public static class RobustStats
     /// <summary>Consistency factor turning a MAD into a standard deviation under a normal distribution.</summary>
     public const double MadToSigma = 1.4826;
 
+    /// <summary>Longest input copied on the stack (2 KB) rather than into a new array.</summary>
+    private const int StackLimit = 256;
+
     /// <summary>The median of <paramref name="values"/> (NaN when empty). Does not modify the input.</summary>
     public static double Median(ReadOnlySpan<double> values)
     {
@@ -14,8 +17,10 @@ public static class RobustStats
             return double.NaN;
         }
 
-        var copy = values.ToArray();
-        Array.Sort(copy);
+        // A stack copy for the short windows the online detectors pass (no allocation per point); the same sort either way.
+        var copy = values.Length <= StackLimit ? stackalloc double[values.Length] : new double[values.Length];
+        values.CopyTo(copy);
+        copy.Sort();
         return MedianOfSorted(copy);
     }
 
@@ -39,13 +44,13 @@ public static class RobustStats
             return double.NaN;
         }
 
-        var dev = new double[values.Length];
+        var dev = values.Length <= StackLimit ? stackalloc double[values.Length] : new double[values.Length];
         for (var i = 0; i < values.Length; i++)
         {
             dev[i] = Math.Abs(values[i] - center);
         }
 
-        Array.Sort(dev);
+        dev.Sort();
         return MedianOfSorted(dev);
     }
 
