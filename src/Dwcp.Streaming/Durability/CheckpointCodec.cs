@@ -48,10 +48,7 @@ internal static class CheckpointCodec
         var metrics = reader.ReadInt32();
         for (var i = 0; i < metrics; i++)
         {
-            var name = reader.ReadString();
-            var cell = new MetricCell(config.SketchRelativeAccuracy, config.SketchMaxBuckets);
-            cell.Read(reader);
-            series.AddCell(name, cell);
+            series.ReadCell(reader.ReadString(), reader, config.SketchMaxBuckets);
         }
 
         var custom = reader.ReadInt32();

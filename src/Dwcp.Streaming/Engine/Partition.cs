@@ -147,11 +147,7 @@ internal sealed class Partition
         {
             lock (Lock)
             {
-                for (var i = 0; i < item.Count; i++)
-                {
-                    ref readonly var queued = ref events[i];
-                    Store.Apply(queued.Event, queued.Series.Key, queued.HorizonTicks, aggregations);
-                }
+                Store.ApplyBatch(events.AsSpan(0, item.Count), aggregations);
             }
 
             Array.Clear(events, 0, item.Count);

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Dwcp.Streaming.Sketches;
 
 /// <summary>
@@ -6,7 +9,7 @@ namespace Dwcp.Streaming.Sketches;
 /// <c>maxBuckets</c> wide; when a new index would widen it further, the lowest buckets collapse into the lowest kept one.
 /// A struct held inline by its <see cref="DDSketch"/> (one pointer less to chase per added value); never copy it.
 /// </summary>
-internal struct BucketStore
+internal partial struct BucketStore
 {
     private const int SparseLimit = 32;
     private readonly int _maxBuckets;
@@ -80,11 +83,21 @@ internal struct BucketStore
             index = Extend(index);
         }
 
-        _counts[index - _offset] += count;
+        // Unchecked: every path that widens [MinIndex, MaxIndex] goes through EnsureRange (or an anchored array that
+        // holds the index), so _offset ≤ index − … < _offset + _counts.Length here; skipping the bounds check saves a
+        // load of the array's header, often a cache line of its own (SketchBucketStoreTests cover the array's edges).
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_counts), index - _offset) += count;
         Total += count;
     }
 
-    public long CountAt(int index)
+    /// <summary>The count at <paramref name="index"/> when the store is dense and holds it (else 0), read without a
+    /// bounds check: a caller reads the buckets of an event's metrics first, so that their cache misses overlap, and
+    /// adds to them afterwards.</summary>
+    public readonly long Peek(int index) => _dense && index >= MinIndex && index <= MaxIndex
+        ? Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_counts), index - _offset)
+        : 0;
+
+    public readonly long CountAt(int index)
     {
         if (index < MinIndex || index > MaxIndex)
         {
@@ -102,7 +115,7 @@ internal struct BucketStore
 
     /// <summary>Index of the bucket holding the value of 0-based rank <paramref name="rank"/>, counting from the lowest
     /// index (or from the highest when <paramref name="descending"/>).</summary>
-    public int IndexAtRank(long rank, bool descending)
+    public readonly int IndexAtRank(long rank, bool descending)
     {
         long seen = 0;
         if (IsSparse)
@@ -146,44 +159,8 @@ internal struct BucketStore
         return MaxIndex;
     }
 
-    /// <summary>Adds every bucket of <paramref name="other"/>, highest index first (so collapsing, if any, folds the
-    /// lowest); allocation-free once this store has grown to the merged range.</summary>
-    public void MergeFrom(in BucketStore other)
-    {
-        if (other.Total > 0)
-        {
-            if (other.IsSparse)
-            {
-                if (IsSparse)
-                {
-                    // Room for the union at once (at most SparseLimit): closing windows merges thousands of small
-                    // stores, and growing 4 → 8 → 16 → 32 entry by entry was 2–3% of the server's CPU.
-                    ReserveSparse(Math.Min(SparseLimit, _sparseCount + other._sparseCount));
-                }
-
-                for (var k = other._sparseCount - 1; k >= 0; k--)
-                {
-                    Add(other._sparseIndex[k], other._sparseCounts[k]);
-                }
-            }
-            else
-            {
-                for (var i = other.MaxIndex; i >= other.MinIndex; i--)
-                {
-                    var c = other._counts[i - other._offset];
-                    if (c != 0)
-                    {
-                        Add(i, c);
-                    }
-                }
-            }
-        }
-
-        Collapsed |= other.Collapsed;
-    }
-
     /// <summary>Non-empty buckets (allocates an iterator; not for hot paths).</summary>
-    public IEnumerable<(int Index, long Count)> Entries(bool descending = false)
+    public readonly IEnumerable<(int Index, long Count)> Entries(bool descending = false)
     {
         if (Total == 0)
         {
@@ -212,7 +189,7 @@ internal struct BucketStore
         }
     }
 
-    public void Write(BinaryWriter writer)
+    public readonly void Write(BinaryWriter writer)
     {
         writer.Write(Collapsed);
         var entries = Entries().ToList();
@@ -232,16 +209,6 @@ internal struct BucketStore
         {
             var index = reader.ReadInt32();
             Add(index, reader.ReadInt64());
-        }
-    }
-
-    private void ReserveSparse(int capacity)
-    {
-        if (_sparseIndex.Length < capacity)
-        {
-            capacity = Math.Max(4, capacity);
-            Array.Resize(ref _sparseIndex, capacity);
-            Array.Resize(ref _sparseCounts, capacity);
         }
     }
 

@@ -14,9 +14,8 @@ public sealed class DDSketch
 
     private readonly double _gamma;
     private readonly double _multiplier; // 1 / ln γ
-    private BucketStore _positive; // mutable structs held inline: never readonly, never copied
-    private BucketStore _negative;
-    private long _zeroCount;
+    private readonly LogIndexTable? _table;
+    private SketchBuckets _buckets; // a mutable struct held inline: never readonly, never copied
 
     /// <summary>Creates an empty sketch.</summary>
     /// <param name="relativeAccuracy">α in (0, 1); default 0.01.</param>
@@ -33,8 +32,8 @@ public sealed class DDSketch
         MaxBuckets = maxBuckets;
         _gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy);
         _multiplier = 1 / Math.Log(_gamma);
-        _positive = new BucketStore(maxBuckets);
-        _negative = new BucketStore(maxBuckets);
+        _table = LogIndexTable.For(_gamma);
+        _buckets = new SketchBuckets(maxBuckets);
     }
 
     /// <summary>α: guaranteed relative error of quantile estimates.</summary>
@@ -53,10 +52,10 @@ public sealed class DDSketch
     public double Max { get; private set; } = double.NaN;
 
     /// <summary>Whether buckets were collapsed, so the lowest quantiles may exceed the α bound.</summary>
-    public bool IsCollapsed => _positive.Collapsed || _negative.Collapsed;
+    public bool IsCollapsed => _buckets.IsCollapsed;
 
     /// <summary>Approximate heap bytes held.</summary>
-    public long MemoryBytes => 96 + _positive.AllocatedBytes + _negative.AllocatedBytes;
+    public long MemoryBytes => 96 + _buckets.AllocatedBytes;
 
     /// <summary>Adds a finite value.</summary>
     /// <param name="value">The value.</param>
@@ -73,6 +72,17 @@ public sealed class DDSketch
             return 0;
         }
 
+        if (_table is not null && _table.TryIndexOf(magnitude, out var index))
+        {
+            return index;
+        }
+
+        return IndexByLog(magnitude);
+    }
+
+    /// <summary>⌈ln x / ln γ⌉ for x ≥ 1e-9 without the table.</summary>
+    internal int IndexByLog(double magnitude)
+    {
         // ⌈ln x / ln γ⌉ from a series logarithm (error < 1e-12, a quarter of Math.Log's cost); when the scaled log is within
         // 1e-7 of an integer the ceiling could differ from the exact formula's, so that rare case takes Math.Log.
         var scaled = FastLog(magnitude) * _multiplier;
@@ -105,19 +115,7 @@ public sealed class DDSketch
     /// <param name="index">Its bucket index.</param>
     public void AddIndexed(double value, int index)
     {
-        if (value >= MinIndexableValue)
-        {
-            _positive.Add(index);
-        }
-        else if (value <= -MinIndexableValue)
-        {
-            _negative.Add(index);
-        }
-        else
-        {
-            _zeroCount++;
-        }
-
+        _buckets.Add(value, index);
         if (Count == 0)
         {
             Min = Max = value;
@@ -137,9 +135,7 @@ public sealed class DDSketch
     /// <summary>Empties the sketch, keeping its buckets' memory for reuse.</summary>
     public void Clear()
     {
-        _positive.Clear();
-        _negative.Clear();
-        _zeroCount = 0;
+        _buckets.Clear();
         Count = 0;
         Min = Max = double.NaN;
     }
@@ -154,27 +150,7 @@ public sealed class DDSketch
             throw new ArgumentOutOfRangeException(nameof(q), q, "The quantile must be in [0, 1], e.g. 0.95.");
         }
 
-        if (Count == 0)
-        {
-            return double.NaN;
-        }
-
-        var rank = (long)Math.Floor(q * (Count - 1));
-        double estimate;
-        if (rank < _negative.Total)
-        {
-            estimate = -ValueOf(_negative.IndexAtRank(rank, descending: true)); // most negative first
-        }
-        else if (rank < _negative.Total + _zeroCount)
-        {
-            estimate = 0;
-        }
-        else
-        {
-            estimate = ValueOf(_positive.IndexAtRank(rank - _negative.Total - _zeroCount, descending: false));
-        }
-
-        return Math.Clamp(estimate, Min, Max);
+        return _buckets.Quantile(q, Count, Min, Max, _gamma);
     }
 
     /// <summary>Adds all values of another sketch with the same α (the result equals the sketch of the union).</summary>
@@ -192,9 +168,7 @@ public sealed class DDSketch
             return;
         }
 
-        _positive.MergeFrom(in other._positive);
-        _negative.MergeFrom(in other._negative);
-        _zeroCount += other._zeroCount;
+        _buckets.MergeFrom(in other._buckets);
         Min = Count == 0 ? other.Min : Math.Min(Min, other.Min);
         Max = Count == 0 ? other.Max : Math.Max(Max, other.Max);
         Count += other.Count;
@@ -206,35 +180,13 @@ public sealed class DDSketch
     public bool HasSameBuckets(DDSketch other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        if (Count != other.Count || _zeroCount != other._zeroCount || !Min.Equals(other.Min) || !Max.Equals(other.Max))
-        {
-            return false;
-        }
-
-        return SameStore(_positive, other._positive) && SameStore(_negative, other._negative);
+        return Count == other.Count && Min.Equals(other.Min) && Max.Equals(other.Max) && _buckets.SameBuckets(in other._buckets);
     }
 
-    internal void Write(BinaryWriter writer)
-    {
-        writer.Write(Count);
-        writer.Write(Min);
-        writer.Write(Max);
-        writer.Write(_zeroCount);
-        _positive.Write(writer);
-        _negative.Write(writer);
-    }
+    /// <summary>γ = (1+α)/(1−α), for callers holding <see cref="SketchBuckets"/> of this α.</summary>
+    internal double Gamma => _gamma;
 
-    internal void Read(BinaryReader reader)
-    {
-        Count = reader.ReadInt64();
-        Min = reader.ReadDouble();
-        Max = reader.ReadDouble();
-        _zeroCount = reader.ReadInt64();
-        _positive.Read(reader);
-        _negative.Read(reader);
-    }
+    internal void Write(BinaryWriter writer) => _buckets.Write(writer, Count, Min, Max);
 
-    private static bool SameStore(in BucketStore a, in BucketStore b) => a.Total == b.Total && a.Entries().SequenceEqual(b.Entries());
-
-    private double ValueOf(int index) => 2 * Math.Pow(_gamma, index) / (_gamma + 1);
+    internal void Read(BinaryReader reader) => (Count, Min, Max) = _buckets.Read(reader);
 }

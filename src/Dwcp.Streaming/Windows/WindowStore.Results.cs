@@ -11,7 +11,7 @@ internal sealed partial class WindowStore
     private readonly Dictionary<HashedKey, SeriesWindow> _merged = [];
     private readonly List<SeriesWindow> _mergedOrder = [];
 
-    public static WindowResult BuildResult(OpenWindow window, SeriesWindow series, List<CustomEntry>? customEntries, bool isFinal, WindowQuery? query,
+    private WindowResult BuildResult(OpenWindow window, SeriesWindow series, List<CustomEntry>? customEntries, bool isFinal, WindowQuery? query,
         CustomAggregation[] aggregations)
     {
         var metrics = new List<MetricAggregate>(series.MetricCount);
@@ -20,7 +20,7 @@ internal sealed partial class WindowStore
             var name = series.Names[i];
             if (query is null || query.WantsMetric(name))
             {
-                metrics.Add(series.CellAt(i).ToResult(name));
+                metrics.Add(series.CellAt(i).ToResult(name, _mapper.Gamma));
             }
         }
 
@@ -186,7 +186,7 @@ internal sealed partial class WindowStore
             _mergedOrder.Add(sum);
         }
 
-        sum.MergeFrom(series, _config.SketchRelativeAccuracy, _config.SketchMaxBuckets);
+        sum.MergeFrom(series, _config.SketchMaxBuckets);
     }
 
     private void FoldOverflow(bool isFinal)
@@ -212,7 +212,7 @@ internal sealed partial class WindowStore
                 admitted++;
             }
 
-            overflow.MergeFrom(series, _config.SketchRelativeAccuracy, _config.SketchMaxBuckets);
+            overflow.MergeFrom(series, _config.SketchMaxBuckets);
             if (isFinal)
             {
                 _counters.Add(ref _counters.SeriesOverflow, series.EventCount);

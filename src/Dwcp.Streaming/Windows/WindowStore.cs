@@ -40,7 +40,12 @@ internal sealed partial class WindowStore
     /// <summary>Width of a pane (gcd of all window sizes and slides).</summary>
     public long PaneTicks => _paneTicks;
 
-    public void Apply(StreamEvent e, in HashedKey key, long horizonTicks, CustomAggregation[] aggregations)
+    public void Apply(StreamEvent e, in HashedKey key, long horizonTicks, CustomAggregation[] aggregations) =>
+        Apply(e, key, horizonTicks, aggregations, null, default);
+
+    /// <summary>Applies one event; <paramref name="prefetched"/>, when not null, is its pane series as found by
+    /// <see cref="Prefetch"/>, whose <see cref="SeriesWindow.TryPrefetch"/> filled <paramref name="indices"/>.</summary>
+    private void Apply(StreamEvent e, in HashedKey key, long horizonTicks, CustomAggregation[] aggregations, SeriesWindow? prefetched, ReadOnlySpan<int> indices)
     {
         var ticks = e.EpochTicks;
         var paneStart = ticks - WindowSpec.Mod(ticks, _paneTicks);
@@ -59,6 +64,13 @@ internal sealed partial class WindowStore
         {
             pane ??= CreatePane(paneStart, horizonTicks);
             _recentPane = pane;
+            if (prefetched is not null)
+            {
+                prefetched.AddPrefetched(e.Metrics.AsSpan(), indices, ticks);
+                prefetched.EventCount++;
+                return;
+            }
+
             AddMetrics(GetPaneSeries(pane, key), e, ticks);
             return;
         }
@@ -133,19 +145,11 @@ internal sealed partial class WindowStore
 
     internal static DateTimeOffset ToTime(long epochTicks) => new(DateTimeOffset.UnixEpoch.UtcTicks + epochTicks, TimeSpan.Zero);
 
-    private static void AddMetrics(SeriesWindow series, StreamEvent e, long ticks, DDSketch mapper, StreamingConfig config)
+    private void AddMetrics(SeriesWindow series, StreamEvent e, long ticks)
     {
-        var metrics = e.Metrics;
-        for (var i = 0; i < metrics.Length; i++)
-        {
-            var metric = metrics[i];
-            series.Cell(metric.Name, i, config.SketchRelativeAccuracy, config.SketchMaxBuckets).Add(metric.Value, mapper.IndexOf(metric.Value), ticks);
-        }
-
+        series.AddMetrics(e.Metrics.AsSpan(), _mapper, ticks, _config.SketchMaxBuckets);
         series.EventCount++;
     }
-
-    private void AddMetrics(SeriesWindow series, StreamEvent e, long ticks) => AddMetrics(series, e, ticks, _mapper, _config);
 
     private long FirstEnd(long paneStart)
     {
