@@ -10,7 +10,7 @@
 #   ./bench.sh nab [...]                   NAB scores of the online anomaly ensemble (bench/Dwcp.Bench.Nab)
 #   ./bench.sh streaming [--events N]      in-process engine vs a LINQ GroupBy baseline (bench/Dwcp.Bench.Streaming)
 #   ./bench.sh store [--rows N] [--runs N] DuckDB vs ClickHouse load and dashboard queries, raw vs rollup (default 10,000,000 rows)
-#   ./bench.sh streaming-http [--events N] [--senders N]   NDJSON over HTTP through a real `dwcp serve` child process
+#   ./bench.sh streaming-http [--events N] [--senders N] [--event-minutes M]   NDJSON over HTTP through a real `dwcp serve` child process (M minutes of event time, default 30)
 #   ./bench.sh streaming-kafka [--events N] Kafka (librdkafka mock via kcat) through the source into the engine
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,7 +23,7 @@ case "$name" in
   streaming) exec dotnet run -c Release --project "$ROOT/bench/Dwcp.Bench.Streaming" -- "$@" ;;
   store) exec dotnet run -c Release --project "$ROOT/bench/Dwcp.Bench.Store" -- "$@" ;;
   streaming-http) "$ROOT/dwcp" --help >/dev/null   # builds the CLI into .build/cli when the sources changed
-    exec dotnet run -c Release --project "$ROOT/bench/Dwcp.Bench.Streaming" -- http --cli "$ROOT/.build/cli/dwcp.dll" "$@" ;;
+    exec dotnet run -c Release --project "$ROOT/bench/Dwcp.Bench.Streaming" -- http --cli "$ROOT/dwcp" "$@" ;;
   streaming-kafka) exec dotnet run -c Release --project "$ROOT/bench/Dwcp.Bench.Streaming" -- kafka "$@" ;;
 esac
 if [ "$name" = "ingest-memory" ] && [[ " $* " != *" --rows "* ]]; then set -- --rows 2000000 "$@"; fi

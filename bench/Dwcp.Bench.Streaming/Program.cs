@@ -17,6 +17,13 @@ var skipBdn = args.Contains("--skip-bdn");
 const int EventMinutes = 30;
 var inv = CultureInfo.InvariantCulture;
 var now = DateTimeOffset.UtcNow;
+if (args.Contains("--parse-bench"))
+{
+    // Parse + WAL-encode cost per event, single thread (dotnet run -c Release --project bench/Dwcp.Bench.Streaming -- --parse-bench [--events N]).
+    ParseBench.Run(args.SkipWhile(a => a != "--events").Skip(1).Select(int.Parse).FirstOrDefault(100_000), now);
+    return;
+}
+
 if (args.Contains("http"))
 {
     // bench.sh streaming-http passes the CLI it built: dotnet <dll> serve is the server under test.
@@ -24,7 +31,8 @@ if (args.Contains("http"))
     var senders = args.SkipWhile(a => a != "--senders").Skip(1).Select(int.Parse).FirstOrDefault(2);
     var serverEnv = args.Select((a, i) => (a, i)).Where(p => p.a == "--server-env" && p.i + 1 < args.Length).Select(p => args[p.i + 1]).ToList();
     await HttpMode.RunAsync(args.SkipWhile(a => a != "--events").Skip(1).Select(int.Parse).FirstOrDefault(500_000), senders, now, FindRoot(), cli,
-        skipBaseline: args.Contains("--skip-baseline"), serverEnv);
+        skipBaseline: args.Contains("--skip-baseline"), serverEnv,
+        eventMinutes: args.SkipWhile(a => a != "--event-minutes").Skip(1).Select(int.Parse).FirstOrDefault(30));
     return;
 }
 
