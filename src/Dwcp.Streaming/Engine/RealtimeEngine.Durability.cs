@@ -191,42 +191,52 @@ public sealed partial class RealtimeEngine
     private void WriteCheckpointLocked(long nextSegment)
     {
         var directory = _config.DataDirectory!;
-        using var content = new MemoryStream();
-        using (var writer = new BinaryWriter(content, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            writer.Write(2); // format version (2: panes)
-            writer.Write(nextSegment);
-            _watermark.Write(writer);
-            _dedup.Write(writer);
-            _counters.Write(writer);
-            writer.Write(_specs.Length);
-            foreach (var spec in _specs)
-            {
-                writer.Write(spec.SizeTicks);
-                writer.Write(spec.SlideTicks);
-            }
-
-            foreach (var partition in _partitions)
-            {
-                lock (partition.Lock)
-                {
-                    partition.Store.WriteCheckpoint(writer);
-                }
-            }
-
-            writer.Write((byte)0);
-        }
-
-        var bytes = content.GetBuffer().AsSpan(0, (int)content.Length);
         var temp = Path.Combine(directory, CheckpointFile + ".tmp");
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+
+        // Streamed to the file (header first as a placeholder, then length and CRC once the content is known), so the
+        // state is never held twice in memory.
+        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
         {
             Span<byte> header = stackalloc byte[16];
-            CheckpointMagic.CopyTo(header);
-            BinaryPrimitives.WriteInt32LittleEndian(header[8..], bytes.Length);
-            BinaryPrimitives.WriteUInt32LittleEndian(header[12..], Crc32.Compute(bytes));
             file.Write(header);
-            file.Write(bytes);
+            var content = new CrcWriteStream(file);
+            using (var writer = new BinaryWriter(content, System.Text.Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write(2); // format version (2: panes)
+                writer.Write(nextSegment);
+                _watermark.Write(writer);
+                _dedup.Write(writer);
+                _counters.Write(writer);
+                writer.Write(_specs.Length);
+                foreach (var spec in _specs)
+                {
+                    writer.Write(spec.SizeTicks);
+                    writer.Write(spec.SlideTicks);
+                }
+
+                foreach (var partition in _partitions)
+                {
+                    lock (partition.Lock)
+                    {
+                        partition.Store.WriteCheckpoint(writer);
+                    }
+                }
+
+                writer.Write((byte)0);
+            }
+
+            var crc = content.Complete();
+            if (content.Written > int.MaxValue)
+            {
+                throw new InvalidOperationException(
+                    $"The checkpoint holds {content.Written:N0} bytes, more than the format's 2 GiB; keep fewer series per window (StreamingConfig.MaxSeriesPerWindow), fewer or shorter windows, or a lower SketchMaxBuckets.");
+            }
+
+            CheckpointMagic.CopyTo(header);
+            BinaryPrimitives.WriteInt32LittleEndian(header[8..], (int)content.Written);
+            BinaryPrimitives.WriteUInt32LittleEndian(header[12..], crc);
+            file.Position = 0;
+            file.Write(header);
             file.Flush(flushToDisk: true);
         }
 

@@ -189,15 +189,44 @@ internal partial struct BucketStore
         }
     }
 
+    /// <summary>Writes the flag and the entries <see cref="Entries"/> yields, in its order, without allocating (a
+    /// checkpoint writes every open sketch: a list per store was a quarter of a busy server's allocations).</summary>
     public readonly void Write(BinaryWriter writer)
     {
         writer.Write(Collapsed);
-        var entries = Entries().ToList();
-        writer.Write(entries.Count);
-        foreach (var (index, count) in entries)
+        if (Total == 0)
         {
-            writer.Write(index);
-            writer.Write(count);
+            writer.Write(0);
+            return;
+        }
+
+        if (IsSparse)
+        {
+            writer.Write(_sparseCount);
+            for (var k = 0; k < _sparseCount; k++)
+            {
+                writer.Write(_sparseIndex[k]);
+                writer.Write(_sparseCounts[k]);
+            }
+
+            return;
+        }
+
+        var nonEmpty = 0;
+        for (var i = MinIndex; i <= MaxIndex; i++)
+        {
+            nonEmpty += _counts[i - _offset] != 0 ? 1 : 0;
+        }
+
+        writer.Write(nonEmpty);
+        for (var i = MinIndex; i <= MaxIndex; i++)
+        {
+            var c = _counts[i - _offset];
+            if (c != 0)
+            {
+                writer.Write(i);
+                writer.Write(c);
+            }
         }
     }
 
