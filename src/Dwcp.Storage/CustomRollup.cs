@@ -25,44 +25,14 @@ namespace Dwcp.Storage;
 public sealed record CustomRollup(
     DateTimeOffset WindowStart, DateTimeOffset WindowEnd, TimeSpan WindowSize, TimeSpan Slide,
     string EventType, string ResourceId, string Provider, string Region, string Service, string Account, string Tags,
-    string Name, string Type, double Value, bool Partial, long EventCount) : IKeyedRollup<CustomRollupKey>
+    string Name, string Type, double Value, bool Partial, long EventCount) : IKeyedRollup<RollupKey>
 {
     /// <summary>The rows of a batch with one row per <see cref="Key"/>: a later row replaces an earlier one, as in the store.</summary>
     /// <param name="rollups">Rows.</param>
     /// <returns>The surviving rows.</returns>
     public static IReadOnlyCollection<CustomRollup> LastPerKey(IReadOnlyList<CustomRollup> rollups) =>
-        RollupBatch.LastPerKey<CustomRollup, CustomRollupKey>(rollups);
+        RollupBatch.LastPerKey<CustomRollup, RollupKey>(rollups);
 
     /// <summary>The identity of the row: rewriting a row with the same key replaces it.</summary>
-    public CustomRollupKey Key => new(WindowStart, WindowSize, Slide, EventType, ResourceId, Provider, Region, Service, Account, Tags, Name);
-}
-
-/// <summary>
-/// The identity of a <see cref="CustomRollup"/>: window, series and aggregation name. A value type with field-wise
-/// equality, so hashing and comparing keys allocates nothing. Window starts compare as instants.
-/// </summary>
-/// <param name="Start">Window start.</param>
-/// <param name="Size">Window length.</param>
-/// <param name="Slide">Distance between window starts.</param>
-/// <param name="EventType">Event type.</param>
-/// <param name="ResourceId">Resource id.</param>
-/// <param name="Provider">Provider.</param>
-/// <param name="Region">Region.</param>
-/// <param name="Service">Service.</param>
-/// <param name="Account">Account.</param>
-/// <param name="Tags">Grouped tags.</param>
-/// <param name="Name">Aggregation name.</param>
-public readonly record struct CustomRollupKey(
-    DateTimeOffset Start, TimeSpan Size, TimeSpan Slide, string EventType, string ResourceId, string Provider, string Region, string Service,
-    string Account, string Tags, string Name) : IRollupKey
-{
-    /// <summary>Equal keys give equal fingerprints: the window start as an instant (UTC ticks), the other fields as they compare.</summary>
-    ulong IRollupKey.Fingerprint()
-    {
-        var h = KeyHash64.Add(KeyHash64.Seed, Start.UtcTicks);
-        h = KeyHash64.Add(KeyHash64.Add(h, Size.Ticks), Slide.Ticks);
-        h = KeyHash64.Add(KeyHash64.Add(KeyHash64.Add(KeyHash64.Add(h, EventType), ResourceId), Provider), Region);
-        h = KeyHash64.Add(KeyHash64.Add(KeyHash64.Add(KeyHash64.Add(h, Service), Account), Tags), Name);
-        return h;
-    }
+    public RollupKey Key => new(WindowStart, WindowSize, Slide, EventType, ResourceId, Provider, Region, Service, Account, Tags, Name);
 }

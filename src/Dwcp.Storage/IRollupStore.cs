@@ -69,19 +69,20 @@ public sealed record WindowRollup(
     DateTimeOffset WindowStart, DateTimeOffset WindowEnd, TimeSpan WindowSize, TimeSpan Slide,
     string EventType, string ResourceId, string Provider, string Region, string Service, string Account, string Tags,
     string Metric, long EventCount, long Count, double Sum, double Min, double Max, double Average, double Last,
-    DateTimeOffset LastTimestamp, double P50, double P95, double P99) : IKeyedRollup<WindowRollupKey>
+    DateTimeOffset LastTimestamp, double P50, double P95, double P99) : IKeyedRollup<RollupKey>
 {
     /// <summary>The rows of a batch with one row per <see cref="Key"/>: a later row replaces an earlier one, as in the store.</summary>
     public static IReadOnlyCollection<WindowRollup> LastPerKey(IReadOnlyList<WindowRollup> rollups) =>
-        RollupBatch.LastPerKey<WindowRollup, WindowRollupKey>(rollups);
+        RollupBatch.LastPerKey<WindowRollup, RollupKey>(rollups);
 
     /// <summary>The identity of the row: rewriting a row with the same key replaces it.</summary>
-    public WindowRollupKey Key => new(WindowStart, WindowSize, Slide, EventType, ResourceId, Provider, Region, Service, Account, Tags, Metric);
+    public RollupKey Key => new(WindowStart, WindowSize, Slide, EventType, ResourceId, Provider, Region, Service, Account, Tags, Metric);
 }
 
 /// <summary>
-/// The identity of a <see cref="WindowRollup"/>: window, series and metric. A value type with field-wise equality, so
-/// hashing and comparing keys allocates nothing. Window starts compare as instants (<see cref="DateTimeOffset.Equals(DateTimeOffset)"/>).
+/// The identity of a rollup row: window, series and the metric (<see cref="WindowRollup"/>) or aggregation name
+/// (<see cref="CustomRollup"/>). A value type with field-wise equality, so hashing and comparing keys allocates nothing.
+/// Window starts compare as instants (<see cref="DateTimeOffset.Equals(DateTimeOffset)"/>).
 /// </summary>
 /// <param name="Start">Window start.</param>
 /// <param name="Size">Window length.</param>
@@ -93,10 +94,10 @@ public sealed record WindowRollup(
 /// <param name="Service">Service.</param>
 /// <param name="Account">Account.</param>
 /// <param name="Tags">Grouped tags.</param>
-/// <param name="Metric">Metric name.</param>
-public readonly record struct WindowRollupKey(
+/// <param name="Name">Metric name, or custom aggregation name.</param>
+public readonly record struct RollupKey(
     DateTimeOffset Start, TimeSpan Size, TimeSpan Slide, string EventType, string ResourceId, string Provider, string Region, string Service,
-    string Account, string Tags, string Metric) : IRollupKey
+    string Account, string Tags, string Name) : IRollupKey
 {
     /// <summary>Equal keys give equal fingerprints: the window start as an instant (UTC ticks), the other fields as they compare.</summary>
     ulong IRollupKey.Fingerprint()
@@ -104,7 +105,7 @@ public readonly record struct WindowRollupKey(
         var h = KeyHash64.Add(KeyHash64.Seed, Start.UtcTicks);
         h = KeyHash64.Add(KeyHash64.Add(h, Size.Ticks), Slide.Ticks);
         h = KeyHash64.Add(KeyHash64.Add(KeyHash64.Add(KeyHash64.Add(h, EventType), ResourceId), Provider), Region);
-        h = KeyHash64.Add(KeyHash64.Add(KeyHash64.Add(KeyHash64.Add(h, Service), Account), Tags), Metric);
+        h = KeyHash64.Add(KeyHash64.Add(KeyHash64.Add(KeyHash64.Add(h, Service), Account), Tags), Name);
         return h;
     }
 }

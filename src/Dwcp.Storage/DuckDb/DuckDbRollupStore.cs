@@ -166,18 +166,7 @@ public sealed class DuckDbRollupStore : IRollupStore
         DateTime? writtenAt = now;
         foreach (var r in rows)
         {
-            var row = appender.CreateRow();
-            row.AppendValue((DateTime?)r.WindowStart.UtcDateTime);
-            row.AppendValue((DateTime?)r.WindowEnd.UtcDateTime);
-            row.AppendValue((long?)Micros(r.WindowSize));
-            row.AppendValue((long?)Micros(r.Slide));
-            row.AppendValue(r.EventType);
-            row.AppendValue(r.ResourceId);
-            row.AppendValue(r.Provider);
-            row.AppendValue(r.Region);
-            row.AppendValue(r.Service);
-            row.AppendValue(r.Account);
-            row.AppendValue(r.Tags);
+            var row = WindowAndSeries(appender.CreateRow(), r.WindowStart, r.WindowEnd, r.WindowSize, r.Slide, r.EventType, r.ResourceId, r.Provider, r.Region, r.Service, r.Account, r.Tags);
             row.AppendValue(r.Metric);
             row.AppendValue((long?)r.EventCount);
             row.AppendValue((long?)r.Count);
@@ -195,24 +184,31 @@ public sealed class DuckDbRollupStore : IRollupStore
         }
     }
 
+    /// <summary>The leading columns both staging tables share: window, then series.</summary>
+    private static IDuckDBAppenderRow WindowAndSeries(IDuckDBAppenderRow row, DateTimeOffset start, DateTimeOffset end, TimeSpan size, TimeSpan slide,
+        string eventType, string resourceId, string provider, string region, string service, string account, string tags)
+    {
+        row.AppendValue((DateTime?)start.UtcDateTime);
+        row.AppendValue((DateTime?)end.UtcDateTime);
+        row.AppendValue((long?)Micros(size));
+        row.AppendValue((long?)Micros(slide));
+        row.AppendValue(eventType);
+        row.AppendValue(resourceId);
+        row.AppendValue(provider);
+        row.AppendValue(region);
+        row.AppendValue(service);
+        row.AppendValue(account);
+        row.AppendValue(tags);
+        return row;
+    }
+
     private static void StageCustom(DuckDBConnection c, string staging, IReadOnlyCollection<CustomRollup> rows, DateTime now)
     {
         using var appender = c.CreateAppender(staging);
         DateTime? writtenAt = now;
         foreach (var r in rows)
         {
-            var row = appender.CreateRow();
-            row.AppendValue((DateTime?)r.WindowStart.UtcDateTime);
-            row.AppendValue((DateTime?)r.WindowEnd.UtcDateTime);
-            row.AppendValue((long?)Micros(r.WindowSize));
-            row.AppendValue((long?)Micros(r.Slide));
-            row.AppendValue(r.EventType);
-            row.AppendValue(r.ResourceId);
-            row.AppendValue(r.Provider);
-            row.AppendValue(r.Region);
-            row.AppendValue(r.Service);
-            row.AppendValue(r.Account);
-            row.AppendValue(r.Tags);
+            var row = WindowAndSeries(appender.CreateRow(), r.WindowStart, r.WindowEnd, r.WindowSize, r.Slide, r.EventType, r.ResourceId, r.Provider, r.Region, r.Service, r.Account, r.Tags);
             row.AppendValue(r.Name);
             row.AppendValue(r.Type);
             row.AppendValue((double?)r.Value);
