@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Linq.Expressions;
-using System.Reflection;
 using System.Text;
 using Dwcp.Streaming;
+using Dwcp.Streaming.Durability;
 using Dwcp.Streaming.Events;
 
 namespace Dwcp.Bench.Streaming;
@@ -32,7 +31,7 @@ public static class ParseBench
         var parser = new NdjsonEventParser(new ParserOptions(), clock);
         var directory = Path.Combine(Path.GetTempPath(), "dwcp-parse-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var wal = WalHandle.Open(directory);
+        var wal = new WriteAheadLog(directory, 1, long.MaxValue);
         try
         {
             var parsed = new List<StreamEvent>[batches.Length];
@@ -74,13 +73,13 @@ public static class ParseBench
                     cpu = Cpu();
                     allocated = GC.GetAllocatedBytesForCurrentThread();
                     start = Stopwatch.GetTimestamp();
-                    wal.Begin(now.UtcTicks);
+                    wal.BeginBatch(now.UtcTicks);
                     foreach (var e in list)
                     {
-                        wal.Add(e, e.Timestamp.UtcTicks);
+                        wal.AddEvent(e, e.Timestamp.UtcTicks);
                     }
 
-                    wal.Commit();
+                    wal.CommitBatch();
                     walTicks += Stopwatch.GetTimestamp() - start;
                     walBytes += GC.GetAllocatedBytesForCurrentThread() - allocated;
                     walCpu += Cpu() - cpu;
@@ -118,47 +117,4 @@ public static class ParseBench
 
     // Process CPU time: single-threaded work (workstation, non-concurrent GC collects on this thread), robust to a loaded machine.
     private static TimeSpan Cpu() => Environment.CpuUsage.TotalTime;
-
-    /// <summary>The internal write-ahead log driven through compiled delegates (the bench has no access to internals).</summary>
-    private sealed class WalHandle : IDisposable
-    {
-        private readonly IDisposable _wal;
-        private readonly Action<object, long> _begin;
-        private readonly Action<object, StreamEvent, long> _add;
-        private readonly Func<object, long> _commit;
-        private readonly Func<object, long> _rotate;
-
-        private WalHandle(IDisposable wal, Type type)
-        {
-            _wal = wal;
-            var target = Expression.Parameter(typeof(object), "wal");
-            var typed = Expression.Convert(target, type);
-            var ticks = Expression.Parameter(typeof(long), "ticks");
-            var e = Expression.Parameter(typeof(StreamEvent), "e");
-            _begin = Expression.Lambda<Action<object, long>>(Expression.Call(typed, Method(type, "BeginBatch"), ticks), target, ticks).Compile();
-            _add = Expression.Lambda<Action<object, StreamEvent, long>>(Expression.Call(typed, Method(type, "AddEvent"), e, ticks), target, e, ticks).Compile();
-            _commit = Expression.Lambda<Func<object, long>>(Expression.Call(typed, Method(type, "CommitBatch")), target).Compile();
-            _rotate = Expression.Lambda<Func<object, long>>(Expression.Call(typed, Method(type, "Rotate")), target).Compile();
-        }
-
-        public static WalHandle Open(string directory)
-        {
-            var type = typeof(StreamEvent).Assembly.GetType("Dwcp.Streaming.Durability.WriteAheadLog", throwOnError: true)!;
-            var wal = (IDisposable)Activator.CreateInstance(type, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance, null, [directory, 1L, long.MaxValue], null)!;
-            return new WalHandle(wal, type);
-        }
-
-        public void Begin(long acceptTicks) => _begin(_wal, acceptTicks);
-
-        public void Add(StreamEvent e, long horizon) => _add(_wal, e, horizon);
-
-        public void Commit() => _commit(_wal);
-
-        public void Rotate() => _rotate(_wal);
-
-        public void Dispose() => _wal.Dispose();
-
-        private static MethodInfo Method(Type type, string name) =>
-            type.GetMethod(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance) ?? throw new MissingMethodException(type.Name, name);
-    }
 }

@@ -73,13 +73,9 @@ internal static class EventValidator
                 return new(lineNumber, "metrics." + metric.Name, $"metric '{metric.Name}' is {metric.Value}; only finite numbers are accepted.");
             }
 
-            var name = metric.Name;
             for (var j = 0; j < i; j++)
             {
-                // Names are non-empty here (checked in order) and usually interned: reference, length and last char
-                // settle most pairs before a full comparison.
-                var other = metrics[j].Name;
-                if ((object)other == name || (other.Length == name.Length && other[^1] == name[^1] && string.Equals(other, name, StringComparison.Ordinal)))
+                if (string.Equals(metrics[j].Name, metric.Name, StringComparison.Ordinal))
                 {
                     return new(lineNumber, "metrics." + metric.Name, $"metric '{metric.Name}' appears twice; send each metric once per event.");
                 }

@@ -144,7 +144,7 @@ internal sealed class SeriesWindow(HashedKey key)
 
     public HashedKey Key { get; private set; } = key;
 
-    /// <summary>Sum of the bucket counts read ahead by <see cref="AddMetrics"/> (kept so the reads are not removed).</summary>
+    /// <summary>Sum of the bucket counts read ahead by <see cref="TryPrefetch"/> (kept so the JIT does not remove the reads).</summary>
     public long Touched { get; private set; }
 
     public int MetricCount { get; private set; }
